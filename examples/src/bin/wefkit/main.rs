@@ -1,0 +1,27 @@
+//! `wefkit`: the command-line front door to the wefkit crates.
+//!
+//! Exit codes: 0 on success, 1 when the input is wrong or an operation fails (the reason goes to
+//! stderr), 2 on a usage error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod io;
+
+/// Windows Event Forwarding toolkit.
+#[derive(Debug, Parser)]
+#[command(name = "wefkit", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result: Result<(), io::CliError> = match cli.command {};
+    io::finish(result)
+}
