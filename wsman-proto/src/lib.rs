@@ -5,3 +5,5 @@
 //! Kerberos authentication, `multipart/encrypted` session framing, and the collector and source
 //! state machines. It does no I/O: bytes and time come in, bytes and events come out.
 #![forbid(unsafe_code)]
+
+pub mod auth;
