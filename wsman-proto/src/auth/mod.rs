@@ -17,6 +17,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+pub mod ntlm;
+
 /// The security mechanism behind a [`SessionSecurity`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

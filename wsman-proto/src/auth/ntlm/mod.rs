@@ -1,0 +1,40 @@
+//! NTLM (MS-NLMP) in pure Rust: messages, the initiator and acceptor state machines, account
+//! verification, and session security.
+//!
+//! ```
+//! use wsman_proto::auth::ntlm::*;
+//! use wsman_proto::auth::{SessionSecurity, Wrapped};
+//!
+//! let mut store = NtHashStore::parse("WEF:wefsource:secret")?;
+//! let mut client = NtlmInitiator::new(InitiatorCredentials {
+//!     user: "wefsource".into(), domain: "WEF".into(), workstation: "SRC".into(),
+//!     nt_hash: NtHash::from_password("secret"),
+//! });
+//! let mut server = NtlmAcceptor::new(AcceptorConfig { nb_domain: "WEF".into(), ..Default::default() });
+//! let challenge = server.challenge(&client.negotiate()?, &AcceptorNonces { server_challenge: [1; 8], now_filetime: 0 })?;
+//! let auth = client.authenticate(&challenge, &InitiatorNonces {
+//!     client_challenge: [2; 8], exported_session_key: [3; 16], now_filetime: 0 })?;
+//! assert_eq!(server.authenticate(&auth, &mut store)?.user, "wefsource");
+//! let (mut c, mut s) = (client.into_security()?, server.into_security()?);
+//! let mut w = Wrapped::new();
+//! c.wrap_winrm(b"<soap/>", &mut w)?;
+//! let mut plain = Vec::new();
+//! s.unwrap_winrm(&w.header, &w.data, &mut plain)?;
+//! assert_eq!(plain, b"<soap/>");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod context;
+pub mod crypto;
+pub mod messages;
+pub mod security;
+pub mod store;
+
+pub use context::{
+    AcceptorConfig, AcceptorNonces, AcceptorPolicy, DEFAULT_FLAGS, InitiatorCredentials,
+    InitiatorNonces, NtlmAcceptor, NtlmIdentity, NtlmInitiator,
+};
+pub use crypto::{Key16, NtHash};
+pub use messages::{Authenticate, AvPairs, Challenge, Negotiate, NegotiateFlags, Version};
+pub use security::NtlmSecurity;
+pub use store::{NtHashStore, NtlmResponse, NtlmVerifier, StoreParseError};
