@@ -19,7 +19,15 @@
 //!     .encode_utf16()
 //!     .flat_map(u16::to_le_bytes)
 //!     .collect::<Vec<u8>>();
-//! assert!(matches!(sldc::decompress_wef_body(&plain, 64 << 20), Err(sldc::Error::NotSldc { .. })));
+//! let body = sldc::compress_wef_body(&plain)?;
+//! assert_eq!(sldc::decompress_wef_body(&body, 64 << 20)?, plain);
+//! let stream = sldc::compress_to_vec(&plain);
+//! assert_eq!(sldc::decompress_to_vec(&stream, 64 << 20)?, plain);
+//! // An uncompressed body is told apart from a corrupt one:
+//! assert!(matches!(
+//!     sldc::decompress_wef_body(&plain, 64 << 20),
+//!     Err(sldc::Error::NotSldc { .. })
+//! ));
 //! # Ok::<(), sldc::Error>(())
 //! ```
 //!
@@ -56,6 +64,8 @@
 extern crate alloc;
 
 mod decoder;
+#[cfg(feature = "alloc")]
+mod encoder;
 mod error;
 mod wef;
 
@@ -63,6 +73,8 @@ mod wef;
 use alloc::vec::Vec;
 
 pub use decoder::{Decompressor, Progress, Status};
+#[cfg(feature = "alloc")]
+pub use encoder::{compress_to_vec, compress_wef_body};
 pub use error::Error;
 #[cfg(feature = "alloc")]
 pub use wef::decompress_wef_body;

@@ -134,3 +134,40 @@ fn ecma_vectors_decode_streaming_in_small_pieces() {
         }
     }
 }
+
+#[test]
+fn our_compressor_round_trips_every_vector_plaintext() {
+    for name in ECMA_PAIRS.iter().chain(WEF_PAIRS) {
+        let (theirs, bin) = pair(name);
+        let stream = sldc::compress_to_vec(&bin);
+        let out =
+            sldc::decompress_to_vec(&stream, bin.len()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(out == bin, "{name}: ecma round trip differs");
+        let body = sldc::compress_wef_body(&bin).unwrap();
+        let out =
+            sldc::decompress_wef_body(&body, bin.len()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(out == bin, "{name}: wef round trip differs");
+        eprintln!(
+            "{name}: {} -> ours {} / reference {}",
+            bin.len(),
+            stream.len(),
+            theirs.len()
+        );
+    }
+}
+
+#[test]
+fn heartbeat_body_no_larger_than_windows() {
+    let windows = read_shared("corpus/sldc/openwec-heartbeat-kerberos/compressed.sldc.bin");
+    let plain = read_shared("corpus/sldc/openwec-heartbeat-kerberos/plaintext.utf16le.bin");
+    let ours = sldc::compress_wef_body(&plain).unwrap();
+    eprintln!("heartbeat: windows {} ours {}", windows.len(), ours.len());
+    assert!(
+        ours.len() <= windows.len(),
+        "ours {} > windows {}",
+        ours.len(),
+        windows.len()
+    );
+    assert!(ours.len() <= 1006);
+    assert_eq!(sldc::decompress_wef_body(&ours, 3042).unwrap(), plain);
+}
