@@ -161,7 +161,6 @@ fn heartbeat_body_no_larger_than_windows() {
     let windows = read_shared("corpus/sldc/openwec-heartbeat-kerberos/compressed.sldc.bin");
     let plain = read_shared("corpus/sldc/openwec-heartbeat-kerberos/plaintext.utf16le.bin");
     let ours = sldc::compress_wef_body(&plain).unwrap();
-    eprintln!("heartbeat: windows {} ours {}", windows.len(), ours.len());
     assert!(
         ours.len() <= windows.len(),
         "ours {} > windows {}",
