@@ -1,0 +1,474 @@
+//! The compressor: LZ77 parse with hash chains over the 1024-byte history, then an exact
+//! two-state dynamic programme that chooses scheme 1 or scheme 2 for every token.
+//!
+//! - Match search: a 4096-entry hash of 3 bytes with chains through the last 1024 positions
+//!   (at most [`MAX_CHAIN`] candidates per position, stopping early at a long match), plus a
+//!   table of the last position of each 2-byte pair for 2-byte matches; one step of lazy
+//!   matching. Every position is visited once: linear time.
+//! - Scheme choice: each token costs 9 bits (literal) or 13..=23 bits (copy) in scheme 1, and
+//!   8 bits per byte (9 for `0xFF`) in scheme 2, where a copy is written as its literal bytes;
+//!   a switch costs 13 bits. The programme finds the cheapest sequence, so the output is never
+//!   larger than the all-scheme-2 encoding: the input plus one bit per `0xFF` byte plus a few
+//!   bytes of control symbols, Pad and (for a WEF body) length.
+//! - Copy pointers carry the **absolute** history position of the match (ECMA-321 8.4.2);
+//!   distances are 1..=1023 (a distance of 1024 is legal but some decoders mishandle it).
+
+use alloc::vec::Vec;
+
+use crate::error::Error;
+
+const HISTORY: usize = 1024;
+const MAX_DIST: usize = HISTORY - 1;
+const MIN_MATCH: usize = 2;
+const MAX_MATCH: usize = 271;
+/// Candidates examined per position.
+const MAX_CHAIN: usize = 48;
+/// A match this long ends the search.
+const GOOD_MATCH: usize = 96;
+const HASH_BITS: u32 = 12;
+const HASH_SIZE: usize = 1 << HASH_BITS;
+
+const RESET1: u32 = 0b1_1111_1111_0101;
+const RESET2: u32 = 0b1_1111_1111_0110;
+const SCHEME1: u32 = 0b1_1111_1111_0001;
+const SCHEME2: u32 = 0b1_1111_1111_0010;
+const END_OF_RECORD: u32 = 0b1_1111_1111_0100;
+
+/// Compresses `input` into a conforming ECMA-321 stream: one record starting with a Reset,
+/// an End of Record, and 0-bits to a 32-bit boundary.
+///
+/// The output is never larger than the input plus one bit per `0xFF` byte plus 8 bytes (a
+/// Reset, a possible scheme switch, End of Record and Pad); for text it is usually a third.
+///
+/// ```
+/// let data = b"abcabcabcabcabc, abcabcabcabcabc".repeat(10);
+/// let stream = sldc::compress_to_vec(&data);
+/// assert!(stream.len() < data.len() / 4);
+/// assert_eq!(sldc::decompress_to_vec(&stream, data.len())?, data);
+/// # Ok::<(), sldc::Error>(())
+/// ```
+#[must_use]
+pub fn compress_to_vec(input: &[u8]) -> Vec<u8> {
+    let mut w = encode_record(input, false);
+    w.align(32);
+    w.finish()
+}
+
+/// Compresses `input` into a WEF body as Windows sends it: one record starting with Reset 1,
+/// End of Record, 0-bits to a 16-bit boundary, the input length as 4 bytes little-endian.
+///
+/// Scheme 2 is used only where it is cheaper (incompressible stretches), so the same size bound
+/// as [`compress_to_vec`] holds, plus the 4-byte length.
+///
+/// # Errors
+/// [`Error::OutputLimit`] when the input is 4 GiB or longer (the length field has 32 bits).
+///
+/// ```
+/// let plain = "\u{feff}<s:Envelope/>".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+/// let body = sldc::compress_wef_body(&plain)?;
+/// assert_eq!(&body[..2], [0xff, 0xab]); // Reset 1
+/// assert_eq!(body[body.len() - 4..], (plain.len() as u32).to_le_bytes());
+/// assert_eq!(sldc::decompress_wef_body(&body, 1 << 20)?, plain);
+/// # Ok::<(), sldc::Error>(())
+/// ```
+pub fn compress_wef_body(input: &[u8]) -> Result<Vec<u8>, Error> {
+    let Ok(len) = u32::try_from(input.len()) else {
+        return Err(Error::OutputLimit {
+            limit: usize::try_from(u32::MAX).unwrap_or(usize::MAX),
+            bit_offset: 0,
+        });
+    };
+    let mut w = encode_record(input, true);
+    w.align(16);
+    let mut out = w.finish();
+    out.extend_from_slice(&len.to_le_bytes());
+    Ok(out)
+}
+
+/// A parsed token: a literal byte, or a copy of `len` bytes `dist` back.
+#[derive(Clone, Copy)]
+struct Token {
+    /// 0 for a literal.
+    len: u16,
+    /// The literal byte, or the distance back (1..=1023).
+    val: u16,
+}
+
+/// Reset, tokens with scheme switches, End of Record (no Pad yet).
+fn encode_record(input: &[u8], force_reset1: bool) -> BitWriter {
+    let tokens = parse(input);
+    let plan = choose_schemes(input, &tokens, force_reset1);
+    let mut w = BitWriter::with_capacity((input.len() / 2).saturating_add(16));
+    // The Reset picks the first token's scheme; a WEF body always starts with Reset 1 (the
+    // programme charged the Scheme 2 symbol that may follow it).
+    let mut scheme = if force_reset1 {
+        1
+    } else {
+        plan.first().copied().unwrap_or(1)
+    };
+    w.put(if scheme == 2 { RESET2 } else { RESET1 }, 13);
+    let mut pos = 0_usize;
+    for (t, &s) in tokens.iter().zip(&plan) {
+        if s != scheme {
+            w.put(if s == 2 { SCHEME2 } else { SCHEME1 }, 13);
+            scheme = s;
+        }
+        let len = usize::from(t.len);
+        if len == 0 {
+            let b = t.val;
+            if s == 2 {
+                put_literal2(&mut w, b);
+            } else {
+                w.put(u32::from(b), 9);
+            }
+            pos = pos.saturating_add(1);
+        } else {
+            let end = pos.saturating_add(len);
+            if s == 2 {
+                for &b in input.get(pos..end).unwrap_or_default() {
+                    put_literal2(&mut w, u16::from(b));
+                }
+            } else {
+                let disp = pos.wrapping_sub(usize::from(t.val)) & (HISTORY - 1);
+                put_copy(&mut w, len, disp);
+            }
+            pos = end;
+        }
+    }
+    w.put(END_OF_RECORD, 13);
+    w
+}
+
+fn put_literal2(w: &mut BitWriter, b: u16) {
+    if b == 0xff {
+        w.put(0x1fe, 9);
+    } else {
+        w.put(u32::from(b), 8);
+    }
+}
+
+/// Match Count Field cost and encoding: (field bits, field value) for a length 2..=271.
+fn match_field(len: usize) -> (u32, u32) {
+    let l = u32::try_from(len).unwrap_or(2);
+    match l {
+        0..=3 => (2, l.saturating_sub(2)),
+        4..=7 => (4, 0b1000 | l.saturating_sub(4)),
+        8..=15 => (6, 0b11_0000 | l.saturating_sub(8)),
+        16..=31 => (8, 0b1110_0000 | l.saturating_sub(16)),
+        _ => (12, 0b1111_0000_0000 | l.saturating_sub(32)),
+    }
+}
+
+/// Bits a copy of `len` saves against scheme-1 literals.
+fn saving(len: usize) -> i64 {
+    let lits = i64::try_from(len.saturating_mul(9)).unwrap_or(i64::MAX);
+    lits.saturating_sub(i64::from(copy_cost(len)))
+}
+
+fn copy_cost(len: usize) -> u32 {
+    match_field(len).0.saturating_add(11)
+}
+
+fn put_copy(w: &mut BitWriter, len: usize, disp: usize) {
+    let (bits, field) = match_field(len);
+    let disp = u32::try_from(disp).unwrap_or(0) & 0x3ff;
+    w.put(1, 1);
+    w.put(field, bits);
+    w.put(disp, 10);
+}
+
+/// Scheme (1 or 2) for each token: the cheapest sequence including 13-bit switches.
+fn choose_schemes(input: &[u8], tokens: &[Token], force_reset1: bool) -> Vec<u8> {
+    const INF: u64 = u64::MAX / 4;
+    // from[t] bit 0: state 1 at token t came from state 2; bit 1: state 2 came from state 1.
+    let mut from = Vec::with_capacity(tokens.len());
+    let mut c1: u64 = 0;
+    let mut c2: u64 = if force_reset1 { 13 } else { 0 };
+    let mut pos = 0_usize;
+    for t in tokens {
+        let len = usize::from(t.len);
+        let (s1, s2) = if len == 0 {
+            (9_u64, if t.val == 0xff { 9 } else { 8 })
+        } else {
+            let end = pos.saturating_add(len);
+            let bytes = input.get(pos..end).unwrap_or_default();
+            let ff = bytes.iter().filter(|&&b| b == 0xff).count();
+            let lits = u64::try_from(len.saturating_mul(8).saturating_add(ff)).unwrap_or(INF);
+            (u64::from(copy_cost(len)), lits)
+        };
+        pos = pos.saturating_add(len.max(1));
+        let (n1, f1) = if c2.saturating_add(13) < c1 {
+            (c2.saturating_add(13), 1_u8)
+        } else {
+            (c1, 0)
+        };
+        let (n2, f2) = if c1.saturating_add(13) < c2 {
+            (c1.saturating_add(13), 2_u8)
+        } else {
+            (c2, 0)
+        };
+        c1 = n1.saturating_add(s1);
+        c2 = n2.saturating_add(s2);
+        from.push(f1 | f2);
+    }
+    // Backtrack.
+    let mut plan = alloc::vec![0_u8; tokens.len()];
+    let mut state: u8 = if c2 < c1 { 2 } else { 1 };
+    for (p, f) in plan.iter_mut().zip(&from).rev() {
+        *p = state;
+        if state == 1 && f & 1 != 0 {
+            state = 2;
+        } else if state == 2 && f & 2 != 0 {
+            state = 1;
+        }
+    }
+    plan
+}
+
+/// The LZ77 parse.
+#[expect(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "hot loop; all indices are checked against n (i + 2 < n before hashing, candidate \
+              positions are < i, match lengths are bounded by n - i)"
+)]
+fn parse(input: &[u8]) -> Vec<Token> {
+    let n = input.len();
+    let mut tokens = Vec::with_capacity(n / 3 + 16);
+    let mut head = alloc::vec![0_u32; HASH_SIZE]; // position + 1, 0 = none
+    let mut pair = alloc::vec![0_u32; HASH_SIZE]; // last position + 1 of a 2-byte pair
+    let mut prev = alloc::vec![0_u32; HISTORY]; // chain: position + 1
+    let mut inserted = 0_usize; // positions < inserted are in the tables
+
+    let insert = |head: &mut [u32], pair: &mut [u32], prev: &mut [u32], p: usize| {
+        if p + 2 < n {
+            let h = hash3(input, p);
+            prev[p & (HISTORY - 1)] = head[h];
+            head[h] = u32::try_from(p + 1).unwrap_or(0);
+        }
+        if p + 1 < n {
+            pair[hash2(input, p)] = u32::try_from(p + 1).unwrap_or(0);
+        }
+    };
+
+    let mut i = 0;
+    // A match found at i when looking ahead (lazy matching), reused at i.
+    let mut pending: Option<(usize, usize)> = None;
+    while i < n {
+        let here = match pending.take() {
+            Some(m) => m,
+            None => {
+                while inserted < i {
+                    insert(&mut head, &mut pair, &mut prev, inserted);
+                    inserted += 1;
+                }
+                find(input, i, &head, &pair, &prev)
+            }
+        };
+        let (len, dist) = here;
+        if len >= MIN_MATCH {
+            // Lazy step: is a match at i + 1 worth a literal first?
+            if len < GOOD_MATCH && i + 1 < n {
+                while inserted < i + 1 {
+                    insert(&mut head, &mut pair, &mut prev, inserted);
+                    inserted += 1;
+                }
+                let next = find(input, i + 1, &head, &pair, &prev);
+                // Bits saved per option, against literals at 9 bits each.
+                let save_here = saving(len);
+                let save_next = if next.0 >= MIN_MATCH {
+                    saving(next.0)
+                } else {
+                    0
+                };
+                if save_next > save_here {
+                    tokens.push(Token {
+                        len: 0,
+                        val: u16::from(input[i]),
+                    });
+                    i += 1;
+                    pending = Some(next);
+                    continue;
+                }
+            }
+            tokens.push(Token {
+                len: u16::try_from(len).unwrap_or(0),
+                val: u16::try_from(dist).unwrap_or(0),
+            });
+            i += len;
+        } else {
+            tokens.push(Token {
+                len: 0,
+                val: u16::from(input[i]),
+            });
+            i += 1;
+        }
+    }
+    tokens
+}
+
+#[expect(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "callers guarantee p + 2 < input.len()"
+)]
+#[inline(always)]
+fn hash3(input: &[u8], p: usize) -> usize {
+    let v = u32::from(input[p]) << 16 | u32::from(input[p + 1]) << 8 | u32::from(input[p + 2]);
+    usize::try_from(v.wrapping_mul(0x9e37_79b1) >> (32 - HASH_BITS)).unwrap_or(0)
+}
+
+#[expect(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "callers guarantee p + 1 < input.len()"
+)]
+#[inline(always)]
+fn hash2(input: &[u8], p: usize) -> usize {
+    let v = u32::from(input[p]) << 8 | u32::from(input[p + 1]);
+    usize::try_from(v.wrapping_mul(0x9e37_79b1) >> (32 - HASH_BITS)).unwrap_or(0)
+}
+
+/// Length of the common prefix of `input[a..]` and `input[b..]` (a < b), at most `max`.
+#[expect(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "b + max <= input.len() and a < b"
+)]
+#[inline(always)]
+fn common(input: &[u8], a: usize, b: usize, max: usize) -> usize {
+    let mut l = 0;
+    while l + 8 <= max {
+        let x = u64::from_le_bytes(input[a + l..a + l + 8].try_into().unwrap_or([0; 8]));
+        let y = u64::from_le_bytes(input[b + l..b + l + 8].try_into().unwrap_or([0; 8]));
+        let d = x ^ y;
+        if d != 0 {
+            return l + usize::try_from(d.trailing_zeros() / 8).unwrap_or(0);
+        }
+        l += 8;
+    }
+    while l < max && input[a + l] == input[b + l] {
+        l += 1;
+    }
+    l
+}
+
+/// Best match at `i`: (length, distance), length 0 when none.
+#[expect(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "i < input.len(); candidates are positions < i taken from the tables"
+)]
+fn find(input: &[u8], i: usize, head: &[u32], pair: &[u32], prev: &[u32]) -> (usize, usize) {
+    let n = input.len();
+    let max = core::cmp::min(MAX_MATCH, n - i);
+    if max < MIN_MATCH {
+        return (0, 0);
+    }
+    let mut best = (0, 0);
+    if max >= 3 {
+        let mut cand = head[hash3(input, i)];
+        let mut steps = 0;
+        while cand != 0 && steps < MAX_CHAIN {
+            let c = usize::try_from(cand - 1).unwrap_or(usize::MAX);
+            if c >= i || i - c > MAX_DIST {
+                break;
+            }
+            // Quick reject on the byte that would extend the best match.
+            if input[c + best.0.min(max - 1)] == input[i + best.0.min(max - 1)] {
+                let l = common(input, c, i, max);
+                if l > best.0 {
+                    best = (l, i - c);
+                    if l >= GOOD_MATCH || l == max {
+                        break;
+                    }
+                }
+            }
+            let next = prev[c & (HISTORY - 1)];
+            if next >= cand {
+                break;
+            }
+            cand = next;
+            steps += 1;
+        }
+    }
+    if best.0 < MIN_MATCH {
+        let cand = pair[hash2(input, i)];
+        if cand != 0 {
+            let c = usize::try_from(cand - 1).unwrap_or(usize::MAX);
+            if c < i && i - c <= MAX_DIST {
+                let l = common(input, c, i, max);
+                if l >= MIN_MATCH {
+                    best = (l, i - c);
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Bits, most significant first.
+struct BitWriter {
+    out: Vec<u8>,
+    acc: u64,
+    /// Bits in `acc` (at the bottom), < 32 between calls.
+    n: u32,
+    /// Bits written in total.
+    total: u64,
+}
+
+impl BitWriter {
+    fn with_capacity(cap: usize) -> Self {
+        Self {
+            out: Vec::with_capacity(cap),
+            acc: 0,
+            n: 0,
+            total: 0,
+        }
+    }
+
+    /// Appends the low `bits` bits (<= 32) of `v`.
+    #[inline(always)]
+    fn put(&mut self, v: u32, bits: u32) {
+        let mask = if bits >= 32 {
+            u32::MAX
+        } else {
+            (1_u32 << bits).wrapping_sub(1)
+        };
+        self.acc = (self.acc << bits) | u64::from(v & mask);
+        self.n = self.n.wrapping_add(bits);
+        self.total = self.total.wrapping_add(u64::from(bits));
+        if self.n >= 32 {
+            self.n = self.n.wrapping_sub(32);
+            let word = u32::try_from((self.acc >> self.n) & 0xffff_ffff).unwrap_or(0);
+            self.out.extend_from_slice(&word.to_be_bytes());
+        }
+    }
+
+    /// 0-bits up to a multiple of `unit` bits from the start.
+    fn align(&mut self, unit: u64) {
+        let rem = self.total.checked_rem(unit).unwrap_or(0);
+        if rem != 0 {
+            let mut pad = unit.wrapping_sub(rem);
+            while pad > 0 {
+                let k = core::cmp::min(pad, 16);
+                self.put(0, u32::try_from(k).unwrap_or(16));
+                pad = pad.wrapping_sub(k);
+            }
+        }
+    }
+
+    /// The bytes, with any final partial byte padded with 0-bits.
+    fn finish(mut self) -> Vec<u8> {
+        while self.n >= 8 {
+            self.n = self.n.wrapping_sub(8);
+            let b = ((self.acc >> self.n) & 0xff).to_le_bytes();
+            self.out.push(b.first().copied().unwrap_or(0));
+        }
+        if self.n > 0 {
+            let b = ((self.acc << (8_u32.wrapping_sub(self.n))) & 0xff).to_le_bytes();
+            self.out.push(b.first().copied().unwrap_or(0));
+        }
+        self.out
+    }
+}
