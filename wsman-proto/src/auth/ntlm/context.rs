@@ -395,6 +395,19 @@ impl NtlmAcceptor {
         }
     }
 
+    /// An acceptor that already sent `challenge` in answer to `negotiate` (both the exact
+    /// bytes): for hosts that keep handshake state outside the acceptor, and for verifying
+    /// captured handshakes offline.
+    ///
+    /// # Errors
+    /// Malformed NEGOTIATE or CHALLENGE.
+    pub fn with_challenge(config: AcceptorConfig, negotiate: &[u8], challenge: &[u8]) -> Result<Self, AuthError> {
+        Negotiate::decode(negotiate)?;
+        let ch = Challenge::decode(challenge)?;
+        let state = AcceptorState::Challenged { negotiate: negotiate.to_vec(), challenge: challenge.to_vec(), server_challenge: ch.server_challenge };
+        Ok(Self { config, state, security: None, identity: None })
+    }
+
     /// Processes NEGOTIATE and returns the CHALLENGE.
     ///
     /// # Errors
