@@ -17,6 +17,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+pub mod kerberos;
 pub mod ntlm;
 
 /// The security mechanism behind a [`SessionSecurity`].
