@@ -18,7 +18,9 @@ use std::fmt;
 use std::sync::Arc;
 
 pub mod kerberos;
+pub mod negotiate;
 pub mod ntlm;
+pub mod spnego;
 
 /// The security mechanism behind a [`SessionSecurity`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -401,11 +401,24 @@ impl NtlmAcceptor {
     ///
     /// # Errors
     /// Malformed NEGOTIATE or CHALLENGE.
-    pub fn with_challenge(config: AcceptorConfig, negotiate: &[u8], challenge: &[u8]) -> Result<Self, AuthError> {
+    pub fn with_challenge(
+        config: AcceptorConfig,
+        negotiate: &[u8],
+        challenge: &[u8],
+    ) -> Result<Self, AuthError> {
         Negotiate::decode(negotiate)?;
         let ch = Challenge::decode(challenge)?;
-        let state = AcceptorState::Challenged { negotiate: negotiate.to_vec(), challenge: challenge.to_vec(), server_challenge: ch.server_challenge };
-        Ok(Self { config, state, security: None, identity: None })
+        let state = AcceptorState::Challenged {
+            negotiate: negotiate.to_vec(),
+            challenge: challenge.to_vec(),
+            server_challenge: ch.server_challenge,
+        };
+        Ok(Self {
+            config,
+            state,
+            security: None,
+            identity: None,
+        })
     }
 
     /// Processes NEGOTIATE and returns the CHALLENGE.

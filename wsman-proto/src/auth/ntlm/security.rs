@@ -192,6 +192,45 @@ impl NtlmSecurity {
         self.recv.rc4 = new_rc4(&self.recv.keys.seal);
     }
 
+    /// SPNEGO mechListMIC, sending side (MS-SPNG 3.3.5.1): signs `mech_types_der` with
+    /// sequence number 0 on a fresh RC4 state, then re-initialises the send RC4 state and
+    /// continues at sequence number 1 — what Windows and pyspnego do.
+    ///
+    /// # Errors
+    /// [`AuthError::Poisoned`].
+    pub fn spnego_sign_mech_list(&mut self, mech_types_der: &[u8]) -> Result<[u8; 16], AuthError> {
+        self.check_usable()?;
+        self.send.rc4 = new_rc4(&self.send.keys.seal);
+        self.send.seq = 0;
+        let sig = self.mac(mech_types_der)?;
+        self.send.rc4 = new_rc4(&self.send.keys.seal);
+        self.send.seq = 1;
+        Ok(sig)
+    }
+
+    /// SPNEGO mechListMIC, receiving side: verifies the peer's signature of `mech_types_der`
+    /// (sequence number 0, fresh RC4 state), then re-initialises the receive RC4 state and
+    /// expects sequence number 1 next.
+    ///
+    /// # Errors
+    /// [`AuthError::BadSignature`] (the context is then poisoned), [`AuthError::Malformed`].
+    pub fn spnego_verify_mech_list(
+        &mut self,
+        mech_types_der: &[u8],
+        sig: &[u8],
+    ) -> Result<(), AuthError> {
+        self.check_usable()?;
+        self.recv.rc4 = new_rc4(&self.recv.keys.seal);
+        self.recv.seq = 0;
+        if let Err(e) = self.verify(mech_types_der, sig) {
+            self.poisoned = true;
+            return Err(e);
+        }
+        self.recv.rc4 = new_rc4(&self.recv.keys.seal);
+        self.recv.seq = 1;
+        Ok(())
+    }
+
     fn ess(&self) -> bool {
         self.flags.has(NegotiateFlags::EXTENDED_SESSIONSECURITY)
     }
