@@ -1,6 +1,8 @@
 //! SPNEGO-wrapped NTLM against the shared pyspnego session: token parsing, both mechListMICs,
 //! the byte-exact final acceptor token, and the RC4 reset (first sealed message at seq 1).
 
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
 use serde_json::Value;
 use testkit::shared::read_shared;
 use wsman_proto::auth::negotiate::{
