@@ -9,8 +9,22 @@ need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
 # (Sections for test peers — Python packages, a Kerberos KDC — are added by the issues that
 # need them.)
 
+# --- Python peers for the NTLM / SPNEGO / framing tests (wsman-proto/tests/ntlm_peers.rs):
+# pyspnego (independent MS-NLMP + SPNEGO) and pypsrp (its WinRM multipart/encrypted framing).
+command -v python3 >/dev/null 2>&1 || need_pkg python3
+command -v pip3 >/dev/null 2>&1 || python3 -m pip --version >/dev/null 2>&1 || need_pkg python3-pip
+install_python_peers() {
+  python3 -c 'import spnego, pypsrp' >/dev/null 2>&1 && return 0
+  echo "setup: pip install pyspnego pypsrp"
+  python3 -m pip install -q pyspnego pypsrp 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages pyspnego pypsrp
+}
+# --- end Python peers
+
 if ((${#apt_missing[@]})); then
   echo "setup: apt-get install ${apt_missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
 fi
+
+install_python_peers

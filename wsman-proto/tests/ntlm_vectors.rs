@@ -1,7 +1,11 @@
 //! NTLM against the shared known answers: pyspnego sessions (raw and SPNEGO-wrapped) with every
 //! key, their HTTP bodies as pypsrp / pywinrm / Windows frame them, and the captured tokens.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "test helpers outside #[test] functions")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] functions"
+)]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;

@@ -105,7 +105,10 @@ impl Charset {
         let s = s.trim_matches('"');
         if s.eq_ignore_ascii_case("utf-8") || s.eq_ignore_ascii_case("utf8") {
             Some(Self::Utf8)
-        } else if s.eq_ignore_ascii_case("utf-16") || s.eq_ignore_ascii_case("utf-16le") || s.eq_ignore_ascii_case("utf16") {
+        } else if s.eq_ignore_ascii_case("utf-16")
+            || s.eq_ignore_ascii_case("utf-16le")
+            || s.eq_ignore_ascii_case("utf16")
+        {
             Some(Self::Utf16)
         } else {
             None
@@ -128,7 +131,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_body_bytes: 16 << 20, max_decompressed_bytes: 64 << 20, max_header_bytes: 1024, max_part_headers_bytes: 4096 }
+        Self {
+            max_body_bytes: 16 << 20,
+            max_decompressed_bytes: 64 << 20,
+            max_header_bytes: 1024,
+            max_part_headers_bytes: 4096,
+        }
     }
 }
 
@@ -223,7 +231,13 @@ pub struct SealOptions<'a> {
 
 impl Default for SealOptions<'_> {
     fn default() -> Self {
-        Self { charset: Charset::Utf16, original_type: SOAP_TYPE, tab: true, boundary: DEFAULT_BOUNDARY, length_includes_padding: false }
+        Self {
+            charset: Charset::Utf16,
+            original_type: SOAP_TYPE,
+            tab: true,
+            boundary: DEFAULT_BOUNDARY,
+            length_includes_padding: false,
+        }
     }
 }
 
@@ -248,7 +262,12 @@ impl Default for SealOptions<'_> {
 /// # Errors
 /// [`FramingError::Auth`] when the context cannot seal; [`FramingError::Malformed`] for a
 /// boundary containing CR, LF or `"`.
-pub fn seal(sec: &mut dyn SessionSecurity, plain: &[u8], opts: &SealOptions<'_>, out: &mut Vec<u8>) -> Result<String, FramingError> {
+pub fn seal(
+    sec: &mut dyn SessionSecurity,
+    plain: &[u8],
+    opts: &SealOptions<'_>,
+    out: &mut Vec<u8>,
+) -> Result<String, FramingError> {
     let mut w = Wrapped::new();
     seal_with(sec, plain, opts, &mut w, out)
 }
@@ -265,12 +284,22 @@ pub fn seal_with(
     out: &mut Vec<u8>,
 ) -> Result<String, FramingError> {
     if opts.boundary.is_empty() || opts.boundary.contains(['\r', '\n', '"']) {
-        return Err(FramingError::Malformed { what: "boundary", offset: 0 });
+        return Err(FramingError::Malformed {
+            what: "boundary",
+            offset: 0,
+        });
     }
     let protocol = Protocol::for_mechanism(sec.mechanism());
     sec.wrap_winrm(plain, scratch)?;
-    let header_len = u32::try_from(scratch.header.len()).map_err(|_| FramingError::Limit { what: "wrap header", limit: usize::try_from(u32::MAX).unwrap_or(usize::MAX) })?;
-    let length = if opts.length_includes_padding { plain.len().saturating_add(scratch.padding_len) } else { plain.len() };
+    let header_len = u32::try_from(scratch.header.len()).map_err(|_| FramingError::Limit {
+        what: "wrap header",
+        limit: usize::try_from(u32::MAX).unwrap_or(usize::MAX),
+    })?;
+    let length = if opts.length_includes_padding {
+        plain.len().saturating_add(scratch.padding_len)
+    } else {
+        plain.len()
+    };
     let tab = if opts.tab { "\t" } else { "" };
     let b = opts.boundary;
     let head = format!(
@@ -279,7 +308,13 @@ pub fn seal_with(
         t = opts.original_type,
         c = opts.charset.as_str(),
     );
-    out.reserve(head.len().saturating_add(scratch.header.len()).saturating_add(scratch.data.len()).saturating_add(b.len()).saturating_add(12));
+    out.reserve(
+        head.len()
+            .saturating_add(scratch.header.len())
+            .saturating_add(scratch.data.len())
+            .saturating_add(b.len())
+            .saturating_add(12),
+    );
     out.extend_from_slice(head.as_bytes());
     out.extend_from_slice(&header_len.to_le_bytes());
     out.extend_from_slice(&scratch.header);
@@ -287,7 +322,10 @@ pub fn seal_with(
     out.extend_from_slice(b"--");
     out.extend_from_slice(b.as_bytes());
     out.extend_from_slice(b"--\r\n");
-    Ok(format!("multipart/encrypted;protocol=\"{}\";boundary=\"{b}\"", protocol.as_str()))
+    Ok(format!(
+        "multipart/encrypted;protocol=\"{}\";boundary=\"{b}\"",
+        protocol.as_str()
+    ))
 }
 
 /// What [`open`] read from the body's headers.
@@ -325,17 +363,26 @@ impl<'a> ContentType<'a> {
         }
         let (mut protocol, mut boundary) = (None, None);
         for p in parts {
-            let Some((k, v)) = p.split_once('=') else { continue };
+            let Some((k, v)) = p.split_once('=') else {
+                continue;
+            };
             let v = v.trim();
-            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
             match k.trim() {
-                k if k.eq_ignore_ascii_case("protocol") => protocol = Some(Protocol::parse(v).ok_or(FramingError::UnknownProtocol)?),
+                k if k.eq_ignore_ascii_case("protocol") => {
+                    protocol = Some(Protocol::parse(v).ok_or(FramingError::UnknownProtocol)?)
+                }
                 k if k.eq_ignore_ascii_case("boundary") => boundary = Some(v),
                 _ => {}
             }
         }
         let protocol = protocol.ok_or(FramingError::MissingParameter("protocol"))?;
-        let boundary = boundary.filter(|b| !b.is_empty()).ok_or(FramingError::MissingParameter("boundary"))?;
+        let boundary = boundary
+            .filter(|b| !b.is_empty())
+            .ok_or(FramingError::MissingParameter("boundary"))?;
         Ok(Self { protocol, boundary })
     }
 }
@@ -351,7 +398,13 @@ impl<'a> Cur<'a> {
     fn line(&mut self, limit: usize) -> Result<&'a [u8], FramingError> {
         let rest = self.b.get(self.pos..).unwrap_or(&[]);
         let window = rest.get(..limit.min(rest.len())).unwrap_or(rest);
-        let nl = window.iter().position(|&c| c == b'\n').ok_or(FramingError::Malformed { what: "line end", offset: self.pos })?;
+        let nl = window
+            .iter()
+            .position(|&c| c == b'\n')
+            .ok_or(FramingError::Malformed {
+                what: "line end",
+                offset: self.pos,
+            })?;
         let line = rest.get(..nl).unwrap_or(&[]);
         self.pos = self.pos.saturating_add(nl).saturating_add(1);
         Ok(line.strip_suffix(b"\r").unwrap_or(line))
@@ -359,7 +412,9 @@ impl<'a> Cur<'a> {
 }
 
 fn is_boundary(line: &[u8], boundary: &str) -> bool {
-    line.strip_prefix(b"--").and_then(|l| l.strip_prefix(boundary.as_bytes())).is_some_and(|rest| rest.iter().all(u8::is_ascii_whitespace))
+    line.strip_prefix(b"--")
+        .and_then(|l| l.strip_prefix(boundary.as_bytes()))
+        .is_some_and(|rest| rest.iter().all(u8::is_ascii_whitespace))
 }
 
 /// A `Name: value` part header with optional leading whitespace.
@@ -372,22 +427,34 @@ fn header(line: &[u8]) -> Option<(&str, &str)> {
 fn parse_original_content(v: &str) -> Result<(Charset, usize), FramingError> {
     let (mut ty, mut charset, mut length) = (None, None, None);
     for p in v.split(';') {
-        let Some((k, val)) = p.split_once('=') else { continue };
+        let Some((k, val)) = p.split_once('=') else {
+            continue;
+        };
         let k = k.trim();
         let val = val.trim();
         if k.eq_ignore_ascii_case("type") {
             ty = Some(val.trim_matches('"'));
         } else if k.eq_ignore_ascii_case("charset") {
-            charset = Some(Charset::parse(val).ok_or(FramingError::OriginalContent("charset is neither UTF-8 nor UTF-16"))?);
+            charset = Some(Charset::parse(val).ok_or(FramingError::OriginalContent(
+                "charset is neither UTF-8 nor UTF-16",
+            ))?);
         } else if k.eq_ignore_ascii_case("length") {
-            length = Some(val.parse::<usize>().map_err(|_| FramingError::OriginalContent("length is not a number"))?);
+            length = Some(
+                val.parse::<usize>()
+                    .map_err(|_| FramingError::OriginalContent("length is not a number"))?,
+            );
         }
     }
     let ty = ty.ok_or(FramingError::OriginalContent("no type"))?;
     if !ty.eq_ignore_ascii_case(SOAP_TYPE) {
-        return Err(FramingError::OriginalContent("type is not application/soap+xml"));
+        return Err(FramingError::OriginalContent(
+            "type is not application/soap+xml",
+        ));
     }
-    Ok((charset.ok_or(FramingError::OriginalContent("no charset"))?, length.ok_or(FramingError::OriginalContent("no length"))?))
+    Ok((
+        charset.ok_or(FramingError::OriginalContent("no charset"))?,
+        length.ok_or(FramingError::OriginalContent("no length"))?,
+    ))
 }
 
 /// Locates the last `--boundary--` in `b` at or after `from`; returns its offset.
@@ -402,7 +469,10 @@ fn find_closing(b: &[u8], from: usize, boundary: &str) -> Option<usize> {
         return None;
     }
     // Search backwards: the closing boundary is at the end, after at most a few CRLFs.
-    (0..=hay.len().saturating_sub(n)).rev().find(|&i| hay.get(i..i.saturating_add(n)) == Some(&pat[..])).map(|i| i.saturating_add(from))
+    (0..=hay.len().saturating_sub(n))
+        .rev()
+        .find(|&i| hay.get(i..i.saturating_add(n)) == Some(&pat[..]))
+        .map(|i| i.saturating_add(from))
 }
 
 /// Verifies and decrypts a `multipart/encrypted` body, appending the plaintext (exactly
@@ -412,14 +482,26 @@ fn find_closing(b: &[u8], from: usize, boundary: &str) -> Option<usize> {
 /// [`FramingError`]: the shape, the declared lengths, limits, or [`FramingError::Auth`] when
 /// the security layer rejects the message (bad signature, replay). On error nothing is
 /// appended to `out`.
-pub fn open(sec: &mut dyn SessionSecurity, content_type: &str, body: &[u8], limits: &Limits, out: &mut Vec<u8>) -> Result<Opened, FramingError> {
+pub fn open(
+    sec: &mut dyn SessionSecurity,
+    content_type: &str,
+    body: &[u8],
+    limits: &Limits,
+    out: &mut Vec<u8>,
+) -> Result<Opened, FramingError> {
     if body.len() > limits.max_body_bytes {
-        return Err(FramingError::Limit { what: "body", limit: limits.max_body_bytes });
+        return Err(FramingError::Limit {
+            what: "body",
+            limit: limits.max_body_bytes,
+        });
     }
     let ct = ContentType::parse(content_type)?;
     let mechanism = sec.mechanism();
     if ct.protocol != Protocol::for_mechanism(mechanism) {
-        return Err(FramingError::ProtocolMismatch { found: ct.protocol, mechanism });
+        return Err(FramingError::ProtocolMismatch {
+            found: ct.protocol,
+            mechanism,
+        });
     }
     let lim = limits.max_part_headers_bytes;
     let mut cur = Cur { b: body, pos: 0 };
@@ -429,7 +511,10 @@ pub fn open(sec: &mut dyn SessionSecurity, content_type: &str, body: &[u8], limi
         first = cur.line(lim)?;
     }
     if !is_boundary(first, ct.boundary) {
-        return Err(FramingError::Malformed { what: "opening boundary", offset: 0 });
+        return Err(FramingError::Malformed {
+            what: "opening boundary",
+            offset: 0,
+        });
     }
     let mut original = None;
     let mut part_protocol = None;
@@ -442,14 +527,20 @@ pub fn open(sec: &mut dyn SessionSecurity, content_type: &str, body: &[u8], limi
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let (k, v) = header(line).ok_or(FramingError::Malformed { what: "part header", offset: at })?;
+        let (k, v) = header(line).ok_or(FramingError::Malformed {
+            what: "part header",
+            offset: at,
+        })?;
         if k.eq_ignore_ascii_case("content-type") {
             part_protocol = Some(Protocol::parse(v).ok_or(FramingError::UnknownProtocol)?);
         } else if k.eq_ignore_ascii_case("originalcontent") {
             original = Some(parse_original_content(v)?);
         }
         if cur.pos > lim {
-            return Err(FramingError::Limit { what: "part headers", limit: lim });
+            return Err(FramingError::Limit {
+                what: "part headers",
+                limit: lim,
+            });
         }
     }
     if part_protocol.is_some_and(|p| p != ct.protocol) {
@@ -460,25 +551,51 @@ pub fn open(sec: &mut dyn SessionSecurity, content_type: &str, body: &[u8], limi
     let at = cur.pos;
     let line = cur.line(lim)?;
     match header(line) {
-        Some((k, v)) if k.eq_ignore_ascii_case("content-type") && v.eq_ignore_ascii_case("application/octet-stream") => {}
-        _ => return Err(FramingError::Malformed { what: "octet-stream part header", offset: at }),
+        Some((k, v))
+            if k.eq_ignore_ascii_case("content-type")
+                && v.eq_ignore_ascii_case("application/octet-stream") => {}
+        _ => {
+            return Err(FramingError::Malformed {
+                what: "octet-stream part header",
+                offset: at,
+            });
+        }
     }
     let bin = cur.pos;
-    let end = find_closing(body, bin, ct.boundary).ok_or(FramingError::Malformed { what: "closing boundary", offset: body.len() })?;
+    let end = find_closing(body, bin, ct.boundary).ok_or(FramingError::Malformed {
+        what: "closing boundary",
+        offset: body.len(),
+    })?;
     let part = body.get(bin..end).unwrap_or(&[]);
-    let (len_bytes, rest) = part.split_first_chunk::<4>().ok_or(FramingError::Malformed { what: "header length", offset: bin })?;
+    let (len_bytes, rest) = part
+        .split_first_chunk::<4>()
+        .ok_or(FramingError::Malformed {
+            what: "header length",
+            offset: bin,
+        })?;
     let hlen = usize::try_from(u32::from_le_bytes(*len_bytes)).unwrap_or(usize::MAX);
     if hlen > limits.max_header_bytes {
-        return Err(FramingError::Limit { what: "wrap header", limit: limits.max_header_bytes });
+        return Err(FramingError::Limit {
+            what: "wrap header",
+            limit: limits.max_header_bytes,
+        });
     }
-    let (header, mut data) = rest.split_at_checked(hlen).ok_or(FramingError::Malformed { what: "wrap header", offset: bin.saturating_add(4) })?;
+    let (header, mut data) = rest.split_at_checked(hlen).ok_or(FramingError::Malformed {
+        what: "wrap header",
+        offset: bin.saturating_add(4),
+    })?;
     // Sealed data is `Length` bytes, plus the mechanism's padding (at most a block). A CRLF
     // before the closing boundary is framing, not data, when the lengths say so.
     let fits = |n: usize| n >= length && n <= length.saturating_add(16);
     if !fits(data.len()) {
         match data.strip_suffix(b"\r\n") {
             Some(d) if fits(d.len()) => data = d,
-            _ => return Err(FramingError::LengthMismatch { declared: length, actual: data.len() }),
+            _ => {
+                return Err(FramingError::LengthMismatch {
+                    declared: length,
+                    actual: data.len(),
+                });
+            }
         }
     }
     let start = out.len();
@@ -486,9 +603,16 @@ pub fn open(sec: &mut dyn SessionSecurity, content_type: &str, body: &[u8], limi
     let plain_len = out.len().saturating_sub(start);
     if plain_len != length && data.len() != length {
         out.truncate(start);
-        return Err(FramingError::LengthMismatch { declared: length, actual: plain_len });
+        return Err(FramingError::LengthMismatch {
+            declared: length,
+            actual: plain_len,
+        });
     }
-    Ok(Opened { protocol: ct.protocol, charset, length })
+    Ok(Opened {
+        protocol: ct.protocol,
+        charset,
+        length,
+    })
 }
 
 /// The outcome of the SLDC step of [`open_wef`]. Never a silent fallback: a body labelled SLDC
@@ -543,7 +667,10 @@ pub fn open_wef(
             Ok((opened, Payload::Decompressed { compressed_len }))
         }
         Err(sldc::Error::NotSldc { reason }) => Ok((opened, Payload::PassedThrough { reason })),
-        Err(sldc::Error::OutputLimit { .. }) => Err(FramingError::Limit { what: "decompressed body", limit: limits.max_decompressed_bytes }),
+        Err(sldc::Error::OutputLimit { .. }) => Err(FramingError::Limit {
+            what: "decompressed body",
+            limit: limits.max_decompressed_bytes,
+        }),
         Err(e) => Err(FramingError::Sldc(e)),
     }
 }
@@ -554,7 +681,12 @@ pub fn open_wef(
 ///
 /// # Errors
 /// As [`seal`], or [`FramingError::Sldc`].
-pub fn seal_wef_sldc(sec: &mut dyn SessionSecurity, soap: &[u8], opts: &SealOptions<'_>, out: &mut Vec<u8>) -> Result<String, FramingError> {
+pub fn seal_wef_sldc(
+    sec: &mut dyn SessionSecurity,
+    soap: &[u8],
+    opts: &SealOptions<'_>,
+    out: &mut Vec<u8>,
+) -> Result<String, FramingError> {
     let compressed = sldc::compress_wef_body(soap).map_err(FramingError::Sldc)?;
     seal(sec, &compressed, opts, out)
 }
