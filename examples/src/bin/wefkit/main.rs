@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod decrypt;
 mod io;
 
 /// Windows Event Forwarding toolkit.
@@ -18,10 +19,15 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Decrypt captured multipart/encrypted bodies offline, given the session keys.
+    Decrypt(decrypt::DecryptArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), io::CliError> = match cli.command {};
+    let result: Result<(), io::CliError> = match cli.command {
+        Command::Decrypt(args) => decrypt::run(args),
+    };
     io::finish(result)
 }
