@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod io;
+mod sldc;
 
 /// Windows Event Forwarding toolkit.
 #[derive(Debug, Parser)]
@@ -18,10 +19,15 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// SLDC (ECMA-321) compression, as WinRM's `Content-Encoding: SLDC`.
+    Sldc(sldc::SldcArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), io::CliError> = match cli.command {};
+    let result: Result<(), io::CliError> = match cli.command {
+        Command::Sldc(args) => sldc::run(args),
+    };
     io::finish(result)
 }
