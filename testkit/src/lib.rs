@@ -5,4 +5,8 @@
 //! - `oracles`: one function per fuzz target, so that `fuzz/fuzz_targets/*.rs` are one-liners and
 //!   committed regressions replay under `cargo test` on stable.
 
+/// Fuzz oracles, one module per area; each function panics when a property fails.
+pub mod oracles {
+    pub mod sldc;
+}
 pub mod shared;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod decrypt;
 mod io;
+mod sldc;
 
 /// Windows Event Forwarding toolkit.
 #[derive(Debug, Parser)]
@@ -22,12 +23,15 @@ struct Cli {
 enum Command {
     /// Decrypt captured multipart/encrypted bodies offline, given the session keys.
     Decrypt(decrypt::DecryptArgs),
+    /// SLDC (ECMA-321) compression, as WinRM's `Content-Encoding: SLDC`.
+    Sldc(sldc::SldcArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<(), io::CliError> = match cli.command {
         Command::Decrypt(args) => decrypt::run(args),
+        Command::Sldc(args) => sldc::run(args),
     };
     io::finish(result)
 }
