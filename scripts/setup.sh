@@ -21,6 +21,20 @@ install_python_peers() {
 }
 # --- end Python peers
 
+# --- Kerberos (wsman-proto `kerberos` feature and tests/kerberos_kdc.rs): MIT KDC tools for the
+# throwaway realm (scripts/kdc-setup.sh), GSSAPI headers + libclang for libgssapi-sys's bindgen,
+# and python-gssapi / pyspnego[kerberos] as the peer (built against libkrb5-dev).
+for pkg in krb5-kdc krb5-admin-server krb5-user libkrb5-dev libclang-dev pkg-config gcc; do
+  need_pkg "$pkg"
+done
+install_kerberos_peers() {
+  python3 -c 'import gssapi, krb5, spnego' >/dev/null 2>&1 && return 0
+  echo "setup: pip install gssapi pyspnego[kerberos]"
+  python3 -m pip install -q gssapi 'pyspnego[kerberos]' 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages gssapi 'pyspnego[kerberos]'
+}
+# --- end Kerberos
+
 if ((${#apt_missing[@]})); then
   echo "setup: apt-get install ${apt_missing[*]}"
   apt-get update -qq
@@ -28,3 +42,4 @@ if ((${#apt_missing[@]})); then
 fi
 
 install_python_peers
+install_kerberos_peers
