@@ -587,8 +587,11 @@ pub fn open(
     // Sealed data is `Length` bytes, plus the mechanism's padding (at most a block). A CRLF
     // before the closing boundary is framing, not data, when the lengths say so.
     let fits = |n: usize| n >= length && n <= length.saturating_add(16);
-    if !fits(data.len()) {
-        match data.strip_suffix(b"\r\n") {
+    let stripped = data.strip_suffix(b"\r\n");
+    if data.len() != length {
+        match stripped {
+            Some(d) if d.len() == length => data = d,
+            _ if fits(data.len()) => {}
             Some(d) if fits(d.len()) => data = d,
             _ => {
                 return Err(FramingError::LengthMismatch {
