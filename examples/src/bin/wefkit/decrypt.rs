@@ -17,6 +17,8 @@ use wsman_proto::framing::{self, Limits, Payload};
 
 use crate::io::CliError;
 
+mod kerberos;
+
 /// `wefkit decrypt`.
 #[derive(Debug, Args)]
 pub(crate) struct DecryptArgs {
@@ -29,6 +31,9 @@ pub(crate) struct DecryptArgs {
 pub(crate) enum DecryptCommand {
     /// Decrypt NTLM-sealed bodies (HTTP-SPNEGO-session-encrypted) with the exported session key.
     Ntlm(NtlmArgs),
+    /// Decrypt Kerberos-sealed bodies (HTTP-Kerberos- or HTTP-SPNEGO-session-encrypted) with
+    /// the wrap-token key.
+    Kerberos(kerberos::KerberosArgs),
 }
 
 /// Which side sent the bodies.
@@ -81,6 +86,7 @@ pub(crate) struct NtlmArgs {
 pub(crate) fn run(args: DecryptArgs) -> Result<(), CliError> {
     match args.command {
         DecryptCommand::Ntlm(a) => run_ntlm(&a),
+        DecryptCommand::Kerberos(a) => kerberos::run(&a),
     }
 }
 
