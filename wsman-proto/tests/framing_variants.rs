@@ -17,7 +17,10 @@ use wsman_proto::framing::{
 const CT: &str = "multipart/encrypted;protocol=\"application/HTTP-SPNEGO-session-encrypted\";boundary=\"Encrypted Boundary\"";
 
 /// Builds a body by hand in the given style.
-#[expect(clippy::too_many_arguments, reason = "one knob per real-world variation")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one knob per real-world variation"
+)]
 fn body(
     tab: &str,
     eol: &str,

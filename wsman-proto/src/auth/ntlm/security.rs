@@ -4,10 +4,9 @@
 
 use std::fmt;
 
-use rc4::{KeyInit, Rc4, StreamCipher};
 use subtle::ConstantTimeEq;
 
-use super::crypto::{Key16, crc32, hmac_md5, md5};
+use super::crypto::{Key16, Rc4, crc32, hmac_md5, md5};
 use super::messages::NegotiateFlags;
 use crate::auth::{AuthError, Mechanism, Role, SessionSecurity, Wrapped};
 
@@ -92,9 +91,7 @@ impl Direction {
 }
 
 fn new_rc4(key: &[u8]) -> Rc4 {
-    // Seal keys are 5, 8 or 16 bytes, all within RC4's 1..=256.
-    <Rc4 as KeyInit>::new_from_slice(key)
-        .unwrap_or_else(|_| <Rc4 as KeyInit>::new(&[0u8; 32].into()))
+    Rc4::new(key)
 }
 
 /// An established NTLM context's per-message security, one RC4 state and sequence number per
@@ -309,7 +306,7 @@ impl NtlmSecurity {
             // Windows zeroes the pad after encrypting it, so the pad is not compared.
             let mut tail = [0u8; 12];
             tail.copy_from_slice(&sig[4..]);
-            self.recv.rc4.apply_keystream(&mut tail);
+            self.recv.rc4.apply(&mut tail);
             let crc = crc32(plain).to_le_bytes();
             let got = u32::from_le_bytes([tail[8], tail[9], tail[10], tail[11]]);
             if !bool::from(crc.ct_eq(&tail[4..8])) {
@@ -346,7 +343,7 @@ fn signature(
         let mut checksum = [0u8; 8];
         checksum.copy_from_slice(&mac[..8]);
         if flags.has(NegotiateFlags::KEY_EXCH) {
-            dir.rc4.apply_keystream(&mut checksum);
+            dir.rc4.apply(&mut checksum);
         }
         sig[4..12].copy_from_slice(&checksum);
         sig[12..].copy_from_slice(&seq_le);
@@ -354,7 +351,7 @@ fn signature(
         let mut tail = [0u8; 12];
         tail[4..8].copy_from_slice(&crc32(msg).to_le_bytes());
         tail[8..].copy_from_slice(&seq_le);
-        dir.rc4.apply_keystream(&mut tail);
+        dir.rc4.apply(&mut tail);
         // RandomPad: Windows (and pyspnego) send zero after encrypting it.
         tail[..4].fill(0);
         sig[4..].copy_from_slice(&tail);
@@ -375,8 +372,7 @@ impl SessionSecurity for NtlmSecurity {
             });
         }
         out.clear();
-        out.data.extend_from_slice(plain);
-        self.send.rc4.apply_keystream(&mut out.data);
+        self.send.rc4.apply_to_vec(plain, &mut out.data);
         let sig = self.mac(plain)?;
         out.header.extend_from_slice(&sig);
         Ok(())
@@ -411,10 +407,7 @@ impl SessionSecurity for NtlmSecurity {
             }
         }
         let start = out.len();
-        out.extend_from_slice(data);
-        if let Some(tail) = out.get_mut(start..) {
-            self.recv.rc4.apply_keystream(tail);
-        }
+        self.recv.rc4.apply_to_vec(data, out);
         let res = self.verify(out.get(start..).unwrap_or(&[]), header);
         if res.is_err() {
             out.truncate(start);
