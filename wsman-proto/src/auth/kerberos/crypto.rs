@@ -13,7 +13,10 @@
 use std::fmt;
 
 use aes::{Aes128, Aes256};
-use cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit, StreamCipher};
+use cipher::{
+    Array, BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit,
+    KeyInit, StreamCipher,
+};
 use hmac::{Hmac, Mac};
 use md5::Md5;
 use sha1::{Digest, Sha1};
@@ -367,13 +370,6 @@ impl AesCipher {
         }
     }
 
-    fn decrypt_blocks(&self, blocks: &mut [Array<u8, cipher::consts::U16>]) {
-        match self {
-            Self::A128(c) => c.decrypt_blocks(blocks),
-            Self::A256(c) => c.decrypt_blocks(blocks),
-        }
-    }
-
     fn decrypt_block(&self, block: &mut [u8; AES_BLOCK]) {
         let b: &mut Array<u8, cipher::consts::U16> = block.into();
         match self {
@@ -401,13 +397,9 @@ impl AesCipher {
         }
         let penult_start = blocks.saturating_sub(2).saturating_mul(AES_BLOCK);
         let (head, tail) = buf.split_at_mut(penult_start);
-        for chunk in head.chunks_exact_mut(AES_BLOCK) {
-            let blk: &mut [u8; AES_BLOCK] = chunk
-                .try_into()
-                .map_err(|_| AuthError::malformed("aes-cts block", 0))?;
-            xor_in_place(blk, &prev);
-            self.encrypt_block(blk);
-            prev = *blk;
+        self.cbc_encrypt_zero_iv(head)?;
+        if let Some(last) = head.last_chunk::<AES_BLOCK>() {
+            prev = *last;
         }
         // tail = P(n-1) (16 bytes) | P(n) (r bytes, 1..=16)
         let (pn1, pn) = tail.split_at_mut(AES_BLOCK);
@@ -477,24 +469,40 @@ impl AesCipher {
         Ok(())
     }
 
-    /// CBC decryption with a zero IV of whole blocks, in place (parallel block decryption).
-    fn cbc_decrypt_zero_iv(&self, buf: &mut [u8]) -> Result<(), AuthError> {
-        if buf.is_empty() {
-            return Ok(());
-        }
-        // Keep the ciphertext to XOR with after decrypting all blocks in one call.
-        let saved = buf.to_vec();
+    /// CBC encryption with a zero IV of whole blocks, in place (one call into the cipher
+    /// backend for all blocks).
+    fn cbc_encrypt_zero_iv(&self, buf: &mut [u8]) -> Result<(), AuthError> {
+        let len = buf.len();
         let (blocks, rest) = Array::<u8, cipher::consts::U16>::slice_as_chunks_mut(buf);
         if !rest.is_empty() {
-            return Err(AuthError::malformed("aes-cbc partial block", saved.len()));
+            return Err(AuthError::malformed("aes-cbc partial block", len));
         }
-        self.decrypt_blocks(blocks);
-        let shifted = saved
-            .get(..saved.len().saturating_sub(AES_BLOCK))
-            .unwrap_or(&[]);
-        if let Some(after_first) = buf.get_mut(AES_BLOCK..) {
-            for (b, c) in after_first.iter_mut().zip(shifted) {
-                *b ^= c;
+        let iv = Array::default();
+        match self {
+            Self::A128(c) => {
+                cbc::Encryptor::<Aes128>::inner_iv_init((**c).clone(), &iv).encrypt_blocks(blocks);
+            }
+            Self::A256(c) => {
+                cbc::Encryptor::<Aes256>::inner_iv_init((**c).clone(), &iv).encrypt_blocks(blocks);
+            }
+        }
+        Ok(())
+    }
+
+    /// CBC decryption with a zero IV of whole blocks, in place (parallel block decryption).
+    fn cbc_decrypt_zero_iv(&self, buf: &mut [u8]) -> Result<(), AuthError> {
+        let len = buf.len();
+        let (blocks, rest) = Array::<u8, cipher::consts::U16>::slice_as_chunks_mut(buf);
+        if !rest.is_empty() {
+            return Err(AuthError::malformed("aes-cbc partial block", len));
+        }
+        let iv = Array::default();
+        match self {
+            Self::A128(c) => {
+                cbc::Decryptor::<Aes128>::inner_iv_init((**c).clone(), &iv).decrypt_blocks(blocks);
+            }
+            Self::A256(c) => {
+                cbc::Decryptor::<Aes256>::inner_iv_init((**c).clone(), &iv).decrypt_blocks(blocks);
             }
         }
         Ok(())
