@@ -12,6 +12,8 @@
     clippy::unwrap_used,
     clippy::print_stdout,
     clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
     reason = "bench harness"
 )]
 

@@ -23,9 +23,11 @@ mod kerberos_support;
 use kerberos_support::{Kdc, Peer, USER};
 use serde_json::json;
 use wsman_proto::auth::kerberos::{
-    Enctype, GssAcceptor, GssInitiator, GssMech, GssSession, GssStep, InitiatorCred, Key,
-    OfflineConfig, OfflineKerberos,
+    Enctype, GssAcceptor, GssInitiator, GssKerberos, GssMech, GssSession, GssStep, InitiatorCred,
+    Key, OfflineConfig, OfflineKerberos,
 };
+use wsman_proto::auth::negotiate::{AcceptStep, Identity, NegotiateAcceptor, NegotiateConfig};
+use wsman_proto::auth::ntlm::{AcceptorNonces, NtHashStore};
 use wsman_proto::auth::{AuthError, Mechanism, Role, SessionSecurity, Wrapped};
 
 const SIZES: [usize; 7] = [0, 1, 15, 17, 1000, 16 * 1024, 100 * 1024];
@@ -343,6 +345,78 @@ fn we_initiate(kdc: &Kdc, case: &Case, mech: GssMech, cred: InitiatorCred<'_>) {
     );
 }
 
+/// pyspnego initiates (`Authorization: Kerberos` or `Negotiate` with SPNEGO), the NTLM/SPNEGO
+/// [`NegotiateAcceptor`] of `auth::negotiate` accepts with [`GssKerberos`] plugged in.
+fn negotiate_acceptor_with_gss_kerberos(kdc: &Kdc, case: &Case, scheme: &str) {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD as B64;
+    let label = format!(
+        "pyspnego->NegotiateAcceptor+GssKerberos {} {scheme}",
+        case.mit
+    );
+    kdc.use_conf(None);
+    let mut py = Peer::start(kdc, Some(case.mit));
+    let proto = if scheme == "Kerberos" {
+        "kerberos"
+    } else {
+        "negotiate"
+    };
+    let first = py.call(
+        &json!({"op": "client", "protocol": proto, "service": "HTTP", "hostname": case.host}),
+    );
+    let token = kerberos_support::bytes(&first["token"]);
+    let mut acc = NegotiateAcceptor::new(
+        NegotiateConfig::default(),
+        Some(Box::new(GssKerberos::new(None))),
+    );
+    let nonces = AcceptorNonces {
+        server_challenge: [7; 8],
+        now_filetime: 0,
+    };
+    let step = acc
+        .step(
+            &format!("{scheme} {}", B64.encode(&token)),
+            &nonces,
+            &mut NtHashStore::new(),
+        )
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
+    let AcceptStep::Complete {
+        www_authenticate: Some(www),
+    } = step
+    else {
+        panic!("{label}: not complete with a mutual-authentication token: {step:?}");
+    };
+    let (answer_scheme, b64) = www.split_once(' ').unwrap();
+    assert_eq!(answer_scheme, scheme, "{label}");
+    let (_, complete) = py.step(Some(&B64.decode(b64).unwrap()));
+    assert!(complete, "{label}: pyspnego did not complete");
+    let (identity, mut sec) = acc.into_parts().unwrap();
+    assert!(
+        matches!(&identity, Identity::Kerberos { principal } if principal == USER),
+        "{label}: {identity:?}"
+    );
+    let want = if scheme == "Kerberos" {
+        Mechanism::Kerberos
+    } else {
+        Mechanism::Spnego
+    };
+    assert_eq!(sec.mechanism(), want, "{label}");
+    let mut w = Wrapped::new();
+    for size in [0usize, 33, 70_000] {
+        let plain = message(size, 3);
+        let (h, d, _) = py.wrap(&plain);
+        let mut out = Vec::new();
+        sec.unwrap_winrm(&h, &d, &mut out).unwrap();
+        assert_eq!(out, plain, "{label} {size}");
+        sec.wrap_winrm(&plain, &mut w).unwrap();
+        assert_eq!(
+            py.try_unwrap(&w.header, &w.data).unwrap(),
+            py_plain(case.enctype, &plain),
+            "{label} {size}"
+        );
+    }
+}
+
 #[test]
 fn kerberos_against_mit_kdc_and_pyspnego() {
     let kdc = Kdc::start();
@@ -351,6 +425,10 @@ fn kerberos_against_mit_kdc_and_pyspnego() {
             python_initiates(&kdc, case, mech, "HTTP", case.host);
             we_initiate(&kdc, case, mech, InitiatorCred::Default { principal: None });
         }
+    }
+    for case in &CASES {
+        negotiate_acceptor_with_gss_kerberos(&kdc, case, "Kerberos");
+        negotiate_acceptor_with_gss_kerberos(&kdc, case, "Negotiate");
     }
     // Windows Server 2025 clients ask for HOST/: the acceptor takes any keytab principal.
     python_initiates(
