@@ -73,8 +73,8 @@ fn bench_ntlm(c: &mut Criterion) {
     g.finish();
 }
 
-/// Same-run baseline: times our wrap+unwrap (best of 5 x 200) and pyspnego's, prints the ratio.
-fn ratio_vs_pyspnego() {
+/// Best time per wrap+unwrap of ours over `rounds` x 200 operations.
+fn ours_best(rounds: u32) -> f64 {
     let msg = message();
     let (mut tx, mut rx) = pair();
     let (mut w, mut out) = (Wrapped::new(), Vec::with_capacity(SIZE));
@@ -82,45 +82,64 @@ fn ratio_vs_pyspnego() {
         round(&mut tx, &mut rx, &msg, &mut w, &mut out);
     }
     let mut best = f64::INFINITY;
-    for _ in 0..5 {
+    for _ in 0..rounds {
         let t = Instant::now();
         for _ in 0..200 {
             round(&mut tx, &mut rx, black_box(&msg), &mut w, &mut out);
         }
         best = best.min(t.elapsed().as_secs_f64() / 200.0);
     }
+    best
+}
+
+/// pyspnego's best time per wrap+unwrap (`scripts/bench_python_auth.py`).
+fn pyspnego_best() -> Result<(f64, String), String> {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../scripts/bench_python_auth.py"
     );
-    let py = Command::new("python3")
+    let o = Command::new("python3")
         .arg(script)
         .args(["--size", &SIZE.to_string()])
-        .output();
+        .output()
+        .map_err(|e| format!("python3: {e}"))?;
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stdout).into_owned());
+    }
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).map_err(|e| e.to_string())?;
+    let s = v["seconds_per_op"].as_f64().ok_or("no seconds_per_op")?;
+    Ok((s, v["version"].to_string()))
+}
+
+/// Same-run baseline: alternates ours and pyspnego's measurements three times (the machines we
+/// run on are shared and noisy), keeps the best of each, prints the ratio.
+fn ratio_vs_pyspnego() {
     let mib = |s: f64| f64::from(u32::try_from(SIZE).unwrap()) / s / f64::from(1u32 << 20);
+    let (mut ours, mut theirs, mut version) = (f64::INFINITY, f64::INFINITY, String::new());
+    for _ in 0..3 {
+        ours = ours.min(ours_best(5));
+        match pyspnego_best() {
+            Ok((s, v)) => {
+                theirs = theirs.min(s);
+                version = v;
+            }
+            Err(e) => {
+                println!("pyspnego baseline not run ({e}); run scripts/setup.sh");
+                return;
+            }
+        }
+    }
     println!(
         "ntlm wrap+unwrap {SIZE} B: wsman-proto {:.1} us/op ({:.0} MiB/s)",
-        best * 1e6,
-        mib(best)
+        ours * 1e6,
+        mib(ours)
     );
-    match py {
-        Ok(o) if o.status.success() => {
-            let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("baseline json");
-            let base = v["seconds_per_op"].as_f64().expect("seconds_per_op");
-            println!(
-                "ntlm wrap+unwrap {SIZE} B: pyspnego {} {:.1} us/op ({:.0} MiB/s) -> ratio {:.2}x (target >= 2x)",
-                v["version"],
-                base * 1e6,
-                mib(base),
-                base / best
-            );
-        }
-        Ok(o) => println!(
-            "pyspnego baseline failed: {}",
-            String::from_utf8_lossy(&o.stdout)
-        ),
-        Err(e) => println!("pyspnego baseline not run (python3: {e}); run scripts/setup.sh"),
-    }
+    println!(
+        "ntlm wrap+unwrap {SIZE} B: pyspnego {version} {:.1} us/op ({:.0} MiB/s) -> ratio {:.2}x (target >= 2x)",
+        theirs * 1e6,
+        mib(theirs),
+        theirs / ours
+    );
 }
 
 criterion_group!(benches, bench_ntlm);

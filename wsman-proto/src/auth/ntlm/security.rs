@@ -366,15 +366,22 @@ impl SessionSecurity for NtlmSecurity {
 
     fn wrap_winrm(&mut self, plain: &[u8], out: &mut Wrapped) -> Result<(), AuthError> {
         self.check_usable()?;
-        if self.send.seq == u32::MAX {
-            return Err(AuthError::InvalidState {
-                what: "ntlm sequence number exhausted",
-            });
-        }
+        let seq = self.send.seq;
+        let next = seq.checked_add(1).ok_or(AuthError::InvalidState {
+            what: "ntlm sequence number exhausted",
+        })?;
         out.clear();
-        self.send.rc4.apply_to_vec(plain, &mut out.data);
-        let sig = self.mac(plain)?;
-        out.header.extend_from_slice(&sig);
+        if self.ess() {
+            self.send.rc4.apply_to_vec(plain, &mut out.data);
+            let mac = hmac_md5(&self.send.keys.sign.0, &[&seq.to_le_bytes(), plain]);
+            out.header
+                .extend_from_slice(&ess_signature(self.flags, &mut self.send.rc4, &mac, seq));
+            self.send.seq = next;
+        } else {
+            self.send.rc4.apply_to_vec(plain, &mut out.data);
+            let sig = self.mac(plain)?;
+            out.header.extend_from_slice(&sig);
+        }
         Ok(())
     }
 
@@ -407,14 +414,50 @@ impl SessionSecurity for NtlmSecurity {
             }
         }
         let start = out.len();
-        self.recv.rc4.apply_to_vec(data, out);
-        let res = self.verify(out.get(start..).unwrap_or(&[]), header);
+        let res = if self.ess() {
+            let seq = self.recv.seq;
+            let next = seq.checked_add(1).ok_or(AuthError::InvalidState {
+                what: "ntlm sequence number exhausted",
+            })?;
+            self.recv.rc4.apply_to_vec(data, out);
+            let mac = hmac_md5(
+                &self.recv.keys.sign.0,
+                &[&seq.to_le_bytes(), out.get(start..).unwrap_or(&[])],
+            );
+            let want = ess_signature(self.flags, &mut self.recv.rc4, &mac, seq);
+            if bool::from(want.ct_eq(header)) {
+                self.recv.seq = next;
+                Ok(())
+            } else {
+                Err(AuthError::BadSignature {
+                    mechanism: self.mechanism,
+                })
+            }
+        } else {
+            self.recv.rc4.apply_to_vec(data, out);
+            self.verify(out.get(start..).unwrap_or(&[]), header)
+        };
         if res.is_err() {
             out.truncate(start);
             self.poisoned = true;
         }
         res
     }
+}
+
+/// The ESS signature from the HMAC: `1 ‖ checksum ‖ seq`, the checksum RC4-encrypted under
+/// KEY_EXCH (MS-NLMP 3.4.4.2).
+fn ess_signature(flags: NegotiateFlags, rc4: &mut Rc4, mac: &[u8; 16], seq: u32) -> [u8; 16] {
+    let mut sig = [0u8; 16];
+    sig[0] = 1;
+    let mut checksum = [0u8; 8];
+    checksum.copy_from_slice(&mac[..8]);
+    if flags.has(NegotiateFlags::KEY_EXCH) {
+        rc4.apply(&mut checksum);
+    }
+    sig[4..12].copy_from_slice(&checksum);
+    sig[12..].copy_from_slice(&seq.to_le_bytes());
+    sig
 }
 
 #[cfg(test)]
