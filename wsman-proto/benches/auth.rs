@@ -7,7 +7,7 @@
 #![expect(
     clippy::unwrap_used,
     clippy::print_stdout,
-    clippy::expect_used,
+    clippy::indexing_slicing,
     reason = "bench harness"
 )]
 
