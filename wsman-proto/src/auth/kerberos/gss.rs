@@ -12,6 +12,10 @@
 //! initiator a credential cache (`KRB5CCNAME`), a client keytab (`KRB5_CLIENT_KTNAME`) or a
 //! password given to [`InitiatorCred::Password`]. `KRB5_CONFIG` selects the realm
 //! configuration.
+//!
+//! Tested on Linux with MIT krb5 (Debian 12, krb5 1.20) against pyspnego/python-gssapi and a
+//! real KDC. Not promised on macOS: Heimdal's `gss_unwrap_iov` handles RC4-HMAC padding
+//! differently (pyspnego falls back to `gss_unwrap` there), and it is untested.
 
 use libgssapi::context::{ClientCtx, CtxFlags, SecurityContext, ServerCtx};
 use libgssapi::credential::{Cred, CredUsage};
