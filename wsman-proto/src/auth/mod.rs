@@ -13,6 +13,19 @@
 //!
 //! Errors are [`AuthError`]: typed, cheap, and free of secrets, user names, host names and
 //! payloads in both `Display` and `Debug`.
+//!
+//! Modules:
+//! - [`ntlm`]: MS-NLMP in pure Rust (initiator, acceptor, NT-hash store, pass-through
+//!   [`ntlm::NtlmVerifier`] hook, session security).
+//! - [`spnego`]: the SPNEGO DER tokens (RFC 4178, MS-SPNG).
+//! - [`negotiate`]: the HTTP `Negotiate` / `Kerberos` header exchange on top of both, with a
+//!   pluggable Kerberos acceptor ([`negotiate::KerberosAcceptor`]).
+//! - `kerberos`: Kerberos (offline RFC 3961/4121/4757 crypto; GSSAPI behind the `kerberos`
+//!   feature).
+//!
+//! Sans-IO: randomness (NTLM challenges, client nonces, exported session keys) and time
+//! (FILETIME timestamps) are inputs; account secrets come from the host through
+//! [`ntlm::NtlmVerifier`].
 
 use std::fmt;
 use std::sync::Arc;

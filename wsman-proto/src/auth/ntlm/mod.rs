@@ -1,6 +1,23 @@
 //! NTLM (MS-NLMP) in pure Rust: messages, the initiator and acceptor state machines, account
 //! verification, and session security.
 //!
+//! - **Acceptor** ([`NtlmAcceptor`]): NTLMv2 by default; NTLMv1 (always with extended session
+//!   security) and anonymous logons only when [`AcceptorPolicy`] allows them; sealing with
+//!   128-bit keys required by default. Responses are verified over the bytes exactly as
+//!   received (NTProofStr over the client blob as sent), the MIC is checked whenever the
+//!   client's MsvAvFlags announce one, all comparisons are constant time. Account secrets come
+//!   from an [`NtlmVerifier`]: [`NtHashStore`] (local accounts, passwords or NT hashes) or a
+//!   host pass-through to a domain controller (`examples/src/ntlm_auth.rs` speaks winbind's
+//!   `ntlm_auth` helper protocol). Anonymous logons use a zero session base key (MS-NLMP 3.3).
+//! - **Initiator** ([`NtlmInitiator`]): NTLMv2 with MIC (when the server sends a timestamp),
+//!   key exchange, sealing.
+//! - **Session security** ([`NtlmSecurity`]): per-direction sign/seal keys, RC4 state and
+//!   sequence numbers; `GSS_WrapEx` / `GSS_UnwrapEx` with 16-byte signatures (extended session
+//!   security, and the NTLMv1 CRC32 form for offline decryption); replayed or out-of-order
+//!   sequence numbers are [`crate::auth::AuthError::SequenceMismatch`]; a bad signature
+//!   poisons the context.
+//! - Randomness and time are inputs ([`AcceptorNonces`], [`InitiatorNonces`]).
+//!
 //! ```
 //! use wsman_proto::auth::ntlm::*;
 //! use wsman_proto::auth::{SessionSecurity, Wrapped};
