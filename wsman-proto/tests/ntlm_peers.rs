@@ -140,10 +140,20 @@ fn py_client_handshake(
     password: &str,
     seed: u8,
 ) -> (Peer, Result<NegotiateAcceptor, AuthError>) {
+    py_client_handshake_with(protocol, password, seed, NegotiateConfig::default(), None)
+}
+
+fn py_client_handshake_with(
+    protocol: &str,
+    password: &str,
+    seed: u8,
+    config: NegotiateConfig,
+    lm_compat_level: Option<u8>,
+) -> (Peer, Result<NegotiateAcceptor, AuthError>) {
     let mut py = Peer::spawn();
-    py.call(&json!({"cmd": "client", "protocol": protocol, "username": format!("{DOMAIN}\\{USER}"), "password": password}));
+    py.call(&json!({"cmd": "client", "protocol": protocol, "username": format!("{DOMAIN}\\{USER}"), "password": password, "lm_compat_level": lm_compat_level}));
     let (an, _) = nonces(seed);
-    let mut acc = NegotiateAcceptor::new(NegotiateConfig::default(), None);
+    let mut acc = NegotiateAcceptor::new(config, None);
     let mut store = store();
     let mut token = py.call(&json!({"cmd": "step", "token": null}))["token"].clone();
     loop {
@@ -350,4 +360,36 @@ fn tampered_and_replayed_pyspnego_messages_fail_typed() {
         framing::open(sec, &ct, &next, &Limits::default(), &mut out),
         Err(FramingError::Auth(AuthError::Poisoned))
     ));
+}
+
+/// NTLMv1 (with extended session security) from pyspnego (`LM_COMPAT_LEVEL=1`): refused by the
+/// default policy, accepted — and sealing works — when the policy allows it.
+#[test]
+fn ntlmv1_only_when_policy_allows() {
+    let (_py, acc) =
+        py_client_handshake_with("ntlm", PASSWORD, 90, NegotiateConfig::default(), Some(1));
+    assert_eq!(
+        acc.err(),
+        Some(AuthError::PolicyRefused(wsman_proto::auth::Refusal::NtlmV1))
+    );
+    let mut config = NegotiateConfig::default();
+    config.ntlm.policy.allow_ntlmv1 = true;
+    for (seed, protocol) in [(91, "ntlm"), (92, "negotiate")] {
+        let (mut py, acc) =
+            py_client_handshake_with(protocol, PASSWORD, seed, config.clone(), Some(1));
+        let mut acc = acc.unwrap_or_else(|e| panic!("{protocol}: {e}"));
+        match acc.identity() {
+            Some(wsman_proto::auth::negotiate::Identity::Ntlm(id)) => {
+                assert!(!id.ntlmv2, "expected an NTLMv1 logon")
+            }
+            other => panic!("identity {other:?}"),
+        }
+        exchange(&mut py, acc.security_mut().unwrap(), true);
+        // Wrong password over NTLMv1 too.
+        let (_py, acc) = py_client_handshake_with(protocol, "wrong", seed, config.clone(), Some(1));
+        assert!(
+            matches!(acc, Err(AuthError::AuthenticationFailed { .. })),
+            "{protocol}"
+        );
+    }
 }

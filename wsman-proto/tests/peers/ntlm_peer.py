@@ -3,7 +3,8 @@
 
 Speaks JSON lines on stdin/stdout, one request -> one response. Bytes are base64.
 
-  {"cmd": "client", "protocol": "ntlm"|"negotiate", "username": "DOM\\user", "password": "..."}
+  {"cmd": "client", "protocol": "ntlm"|"negotiate", "username": "DOM\\user", "password": "...",
+   "lm_compat_level": n (optional; 1 = NTLMv1 with extended session security)}
   {"cmd": "server", "protocol": "ntlm"|"negotiate", "user_file": "/path"}   (NTLM_USER_FILE)
   {"cmd": "step", "token": b64|null}            -> {"token": b64|null, "complete": bool}
   {"cmd": "wrap", "data": b64}                  -> {"header": b64, "data": b64, "padding": n}
@@ -47,6 +48,11 @@ def handle(req):
     global ctx, enc
     cmd = req["cmd"]
     if cmd == "client":
+        if req.get("lm_compat_level") is not None:
+            # pyspnego (like gss-ntlmssp) reads it when the context is created: 0-2 = NTLMv1.
+            os.environ["LM_COMPAT_LEVEL"] = str(req["lm_compat_level"])
+        else:
+            os.environ.pop("LM_COMPAT_LEVEL", None)
         ctx = spnego.client(
             req["username"],
             req["password"],
