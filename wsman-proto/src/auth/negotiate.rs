@@ -930,6 +930,78 @@ mod tests {
         }
     }
 
+    /// Windows offers Kerberos first with an optimistic AP-REQ; without a Kerberos mechanism the
+    /// acceptor selects NTLM (request-mic), and the mechListMIC becomes mandatory.
+    #[test]
+    fn ntlm_selected_when_kerberos_is_preferred_but_unavailable() {
+        use crate::auth::ntlm::NtlmInitiator;
+        let mut store = NtHashStore::parse("D:u:pw").unwrap();
+        let types = spnego::encode_mech_types(&[spnego::OID_MS_KRB5, spnego::OID_KRB5, OID_NTLM]);
+        let init = spnego::encode_init(&types, Some(&[0x60, 0x03, 0x06, 0x01, 0x00]));
+        for send_mic in [true, false] {
+            let mut a = NegotiateAcceptor::new(NegotiateConfig::default(), None);
+            let AcceptStep::Continue { www_authenticate } = a
+                .step(&format_header(Scheme::Negotiate, &init), &AN, &mut store)
+                .unwrap()
+            else {
+                panic!()
+            };
+            let (_, t) = parse_header(&www_authenticate, &TokenLimits::default()).unwrap();
+            let NegotiationToken::Resp(r) = spnego::decode(&t).unwrap() else {
+                panic!()
+            };
+            assert_eq!(
+                (r.neg_state, r.supported_mech, r.response_token),
+                (Some(NegState::RequestMic), Some(OID_NTLM), None)
+            );
+            let mut ntlm = NtlmInitiator::new(creds("pw"));
+            let neg = ntlm.negotiate().unwrap();
+            let h = format_header(
+                Scheme::Negotiate,
+                &spnego::encode_resp(&NegTokenResp {
+                    response_token: Some(&neg),
+                    ..Default::default()
+                }),
+            );
+            let AcceptStep::Continue { www_authenticate } = a.step(&h, &AN, &mut store).unwrap()
+            else {
+                panic!()
+            };
+            let (_, t) = parse_header(&www_authenticate, &TokenLimits::default()).unwrap();
+            let NegotiationToken::Resp(r) = spnego::decode(&t).unwrap() else {
+                panic!()
+            };
+            let auth = ntlm.authenticate(r.response_token.unwrap(), &IN).unwrap();
+            let mut sec = ntlm.into_security().unwrap();
+            let mic = sec.spnego_sign_mech_list(&types).unwrap();
+            let resp = NegTokenResp {
+                response_token: Some(&auth),
+                mech_list_mic: send_mic.then_some(&mic[..]),
+                ..Default::default()
+            };
+            let res = a.step(
+                &format_header(Scheme::Negotiate, &spnego::encode_resp(&resp)),
+                &AN,
+                &mut store,
+            );
+            if send_mic {
+                assert!(matches!(
+                    res,
+                    Ok(AcceptStep::Complete {
+                        www_authenticate: Some(_)
+                    })
+                ));
+            } else {
+                assert_eq!(
+                    res,
+                    Err(AuthError::AuthenticationFailed {
+                        reason: "spnego mechListMIC missing"
+                    })
+                );
+            }
+        }
+    }
+
     #[test]
     fn kerberos_without_mechanism_is_unavailable() {
         let mut store = NtHashStore::new();
