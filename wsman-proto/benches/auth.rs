@@ -23,7 +23,11 @@ use wsman_proto::framing::{self, Limits, SealOptions};
 const SIZE: usize = 100 * 1024;
 
 fn message() -> Vec<u8> {
-    (0..SIZE)
+    message_of(SIZE)
+}
+
+fn message_of(size: usize) -> Vec<u8> {
+    (0..size)
         .map(|i| u8::try_from(i % 251).unwrap().wrapping_mul(31))
         .collect()
 }
@@ -73,34 +77,39 @@ fn bench_ntlm(c: &mut Criterion) {
     g.finish();
 }
 
-/// Best time per wrap+unwrap of ours over `rounds` x 200 operations.
-fn ours_best(rounds: u32) -> f64 {
-    let msg = message();
+/// Best time per wrap+unwrap of ours over `rounds` x `iters` operations on `size` bytes.
+fn ours_best(size: usize, rounds: u32, iters: u32) -> f64 {
+    let msg = message_of(size);
     let (mut tx, mut rx) = pair();
-    let (mut w, mut out) = (Wrapped::new(), Vec::with_capacity(SIZE));
+    let (mut w, mut out) = (Wrapped::new(), Vec::with_capacity(size));
     for _ in 0..20 {
         round(&mut tx, &mut rx, &msg, &mut w, &mut out);
     }
     let mut best = f64::INFINITY;
     for _ in 0..rounds {
         let t = Instant::now();
-        for _ in 0..200 {
+        for _ in 0..iters {
             round(&mut tx, &mut rx, black_box(&msg), &mut w, &mut out);
         }
-        best = best.min(t.elapsed().as_secs_f64() / 200.0);
+        best = best.min(t.elapsed().as_secs_f64() / f64::from(iters));
     }
     best
 }
 
 /// pyspnego's best time per wrap+unwrap (`scripts/bench_python_auth.py`).
-fn pyspnego_best() -> Result<(f64, String), String> {
+fn pyspnego_best(size: usize, iters: u32) -> Result<(f64, String), String> {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../scripts/bench_python_auth.py"
     );
     let o = Command::new("python3")
         .arg(script)
-        .args(["--size", &SIZE.to_string()])
+        .args([
+            "--size",
+            &size.to_string(),
+            "--iterations",
+            &iters.to_string(),
+        ])
         .output()
         .map_err(|e| format!("python3: {e}"))?;
     if !o.status.success() {
@@ -111,35 +120,36 @@ fn pyspnego_best() -> Result<(f64, String), String> {
     Ok((s, v["version"].to_string()))
 }
 
-/// Same-run baseline: alternates ours and pyspnego's measurements three times (the machines we
-/// run on are shared and noisy), keeps the best of each, prints the ratio.
+/// Same-run baseline: for each size, alternates ours and pyspnego's measurements three times
+/// (the machines we run on are shared and noisy), keeps the best of each, prints the ratio.
+/// 100 KiB is the target size; 1 KiB and 8 KiB are typical heartbeat / event-batch bodies.
 fn ratio_vs_pyspnego() {
-    let mib = |s: f64| f64::from(u32::try_from(SIZE).unwrap()) / s / f64::from(1u32 << 20);
-    let (mut ours, mut theirs, mut version) = (f64::INFINITY, f64::INFINITY, String::new());
-    for _ in 0..3 {
-        ours = ours.min(ours_best(5));
-        match pyspnego_best() {
-            Ok((s, v)) => {
-                theirs = theirs.min(s);
-                version = v;
-            }
-            Err(e) => {
-                println!("pyspnego baseline not run ({e}); run scripts/setup.sh");
-                return;
+    for (size, iters) in [(SIZE, 200u32), (8 * 1024, 2000), (1024, 5000)] {
+        let mib = |s: f64| f64::from(u32::try_from(size).unwrap()) / s / f64::from(1u32 << 20);
+        let (mut ours, mut theirs, mut version) = (f64::INFINITY, f64::INFINITY, String::new());
+        for _ in 0..3 {
+            ours = ours.min(ours_best(size, 5, iters));
+            match pyspnego_best(size, iters) {
+                Ok((s, v)) => {
+                    theirs = theirs.min(s);
+                    version = v;
+                }
+                Err(e) => {
+                    println!("pyspnego baseline not run ({e}); run scripts/setup.sh");
+                    return;
+                }
             }
         }
+        println!(
+            "ntlm wrap+unwrap {size:>6} B: wsman-proto {:8.1} us/op ({:4.0} MiB/s) | pyspnego {version} {:8.1} us/op ({:4.0} MiB/s) | ratio {:.2}x{}",
+            ours * 1e6,
+            mib(ours),
+            theirs * 1e6,
+            mib(theirs),
+            theirs / ours,
+            if size == SIZE { " (target >= 2x)" } else { "" }
+        );
     }
-    println!(
-        "ntlm wrap+unwrap {SIZE} B: wsman-proto {:.1} us/op ({:.0} MiB/s)",
-        ours * 1e6,
-        mib(ours)
-    );
-    println!(
-        "ntlm wrap+unwrap {SIZE} B: pyspnego {version} {:.1} us/op ({:.0} MiB/s) -> ratio {:.2}x (target >= 2x)",
-        theirs * 1e6,
-        mib(theirs),
-        theirs / ours
-    );
 }
 
 criterion_group!(benches, bench_ntlm);
