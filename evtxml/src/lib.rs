@@ -1,7 +1,30 @@
-//! Rendered Windows event XML, parsed losslessly.
+//! Rendered Windows event XML, parsed losslessly and projected into JSON.
 //!
-//! This crate will parse one rendered `<Event>` document (or the events inside a WS-Management
-//! `Events` body) into a lossless typed record that borrows from its input, report what it had
-//! to repair, and project the record into JSON profiles (`canonical`, `openwec`, `nxlog`, `ecs`,
-//! `flat`). It is sans-IO and has no unsafe code.
+//! This crate parses one rendered `<Event>` document (or the events inside a WS-Management
+//! `Events` body) into a lossless typed record that borrows from its input ([`Event`]), reports
+//! what it had to repair ([`Normalized`]), and projects the record into JSON profiles
+//! ([`Profile`]: `canonical`, `openwec`, `nxlog`, `ecs`, `flat`).
 #![forbid(unsafe_code)]
+
+mod ecs;
+mod error;
+mod event;
+pub mod json;
+mod limits;
+mod metadata;
+mod normalize;
+mod parse;
+mod profile;
+mod time;
+
+pub use error::{Error, Section};
+pub use event::{
+    Attribute, Correlation, DataItem, DebugData, EVENT_NS, Element, Event, EventData, Execution,
+    Guid, Node, Num, Payload, ProcessingErrorData, Provider, RenderingInfo, Security, System, Time,
+    TimeCreated, UserData,
+};
+pub use limits::{Limit, Limits};
+pub use metadata::Metadata;
+pub use normalize::{Normalized, Normalizer, Repair, RepairKind, parse_event};
+pub use profile::{Profile, UnknownProfile, render, render_normalized};
+pub use time::Timestamp;
