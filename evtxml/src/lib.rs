@@ -15,6 +15,7 @@ mod metadata;
 mod normalize;
 mod parse;
 mod profile;
+pub mod security;
 mod time;
 
 pub use error::{Error, Section};
