@@ -21,8 +21,13 @@ pub enum RepairKind {
     UndefinedEntity,
     /// A number, time or GUID that does not parse; the raw text is kept.
     InvalidValue,
-    /// A known element that occurred twice (e.g. two `EventID`); the first is kept.
+    /// A known element that occurred twice (e.g. two `EventID`); the first is kept, the
+    /// others go to an `other` list.
     Duplicate,
+    /// Non-whitespace text where the schema has only elements; dropped.
+    StrayText,
+    /// Content after the root element was closed; ignored.
+    TrailingContent,
 }
 
 /// One repair: what, in which section, at which byte offset of the event text.
@@ -47,6 +52,8 @@ impl Repair {
             RepairKind::UndefinedEntity => "undefined_entity",
             RepairKind::InvalidValue => "invalid_value",
             RepairKind::Duplicate => "duplicate",
+            RepairKind::StrayText => "stray_text",
+            RepairKind::TrailingContent => "trailing_content",
         }
     }
 }
