@@ -84,6 +84,8 @@ pub enum Normalized<'a> {
         event: Event<'a>,
         /// What was repaired.
         repairs: Vec<Repair>,
+        /// The input text (profiles that forward the original content use it).
+        raw: &'a str,
     },
     /// Nothing usable could be parsed; the raw text is kept.
     RawOnly {
@@ -159,6 +161,7 @@ impl Normalizer {
             Ok(event) => Normalized::Recovered {
                 event,
                 repairs: core::mem::take(&mut self.repairs),
+                raw: xml,
             },
             Err(error) => Normalized::RawOnly { raw: xml, error },
         }

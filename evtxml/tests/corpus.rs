@@ -79,7 +79,7 @@ fn evtx_rendered_bulk_events() {
                     clean += 1;
                     e
                 }
-                Normalized::Recovered { event, repairs } => {
+                Normalized::Recovered { event, repairs, .. } => {
                     recovered += 1;
                     assert!(
                         tags.contains(&"parse_error")

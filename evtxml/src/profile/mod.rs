@@ -10,8 +10,10 @@ use crate::normalize::Normalized;
 
 pub(crate) mod canonical;
 pub(crate) mod flat;
+mod keyset;
 pub(crate) mod nxlog;
 pub(crate) mod openwec;
+pub(crate) mod xml;
 
 /// A JSON projection of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -118,8 +120,24 @@ pub fn render_normalized(
     let mut w = JsonWriter::new(out);
     match n {
         Normalized::Clean(event) => write_event(event, profile, meta, &mut w),
-        Normalized::Recovered { event, repairs } => match profile {
+        Normalized::Recovered {
+            event,
+            repairs,
+            raw,
+        } => match profile {
             Profile::Canonical => canonical::write(event, meta, Some(repairs), &mut w),
+            Profile::Openwec => match repairs.iter().find_map(|r| match r.kind {
+                crate::RepairKind::Truncated(e) => Some(e),
+                _ => None,
+            }) {
+                Some(e) => openwec::write_with_error(
+                    event,
+                    meta,
+                    Some((raw, "RawContentRecovered", &e.to_string())),
+                    &mut w,
+                ),
+                None => openwec::write(event, meta, &mut w),
+            },
             _ => write_event(event, profile, meta, &mut w),
         },
         Normalized::RawOnly { raw, error } => match profile {
@@ -134,23 +152,5 @@ pub fn render_normalized(
 
 /// The ECS error record: `event.kind = "pipeline_error"`, `error.*`, `event.original`.
 fn write_raw_ecs(raw: &str, error: &crate::Error, meta: Option<&Metadata>, w: &mut JsonWriter<'_>) {
-    w.begin_object();
-    w.key("event");
-    w.begin_object();
-    w.field_str("kind", "pipeline_error");
-    w.field_str("original", raw);
-    w.end_object();
-    w.key("error");
-    w.begin_object();
-    w.field_str("type", error.kind());
-    w.key("message");
-    w.str(&error.to_string());
-    w.end_object();
-    if let Some(ip) = meta.and_then(Metadata::ip) {
-        w.key("source");
-        w.begin_object();
-        w.field_str("ip", ip);
-        w.end_object();
-    }
-    w.end_object();
+    crate::ecs::render_raw_ecs(raw, error, meta, w);
 }
