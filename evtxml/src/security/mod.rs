@@ -19,7 +19,7 @@
 //! Everything here is pure: no allocation beyond the returned values, no panics.
 
 mod codes;
-mod events;
+pub(crate) mod events;
 mod logon;
 
 use std::borrow::Cow;
