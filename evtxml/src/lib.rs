@@ -6,6 +6,8 @@
 //! ([`Profile`]: `canonical`, `openwec`, `nxlog`, `ecs`, `flat`).
 #![forbid(unsafe_code)]
 
+mod body;
+mod charset;
 mod ecs;
 mod error;
 mod event;
@@ -18,6 +20,8 @@ mod profile;
 pub mod security;
 mod time;
 
+pub use body::{BodyEvent, EventSlices, WSMAN_NS, events_in_body, events_in_body_with};
+pub use charset::{Charset, to_utf8};
 pub use error::{Error, Section};
 pub use event::{
     Attribute, Correlation, DataItem, DebugData, EVENT_NS, Element, Event, EventData, Execution,
@@ -27,5 +31,7 @@ pub use event::{
 pub use limits::{Limit, Limits};
 pub use metadata::Metadata;
 pub use normalize::{Normalized, Normalizer, Repair, RepairKind, parse_event};
+#[cfg(feature = "serde")]
+pub use profile::canonical_read::read_canonical;
 pub use profile::{Profile, UnknownProfile, render, render_normalized};
 pub use time::Timestamp;

@@ -89,7 +89,7 @@ fn pos(p: u64) -> usize {
 }
 
 /// Re-borrows `part` (a slice of `src`) with the lifetime of `src`.
-fn rebase<'a>(src: &'a str, part: &str) -> Option<&'a str> {
+pub(crate) fn rebase<'a>(src: &'a str, part: &str) -> Option<&'a str> {
     let start = part.as_ptr().addr().checked_sub(src.as_ptr().addr())?;
     src.get(start..start.checked_add(part.len())?)
 }

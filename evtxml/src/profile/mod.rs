@@ -9,6 +9,8 @@ use crate::metadata::Metadata;
 use crate::normalize::Normalized;
 
 pub(crate) mod canonical;
+#[cfg(feature = "serde")]
+pub(crate) mod canonical_read;
 pub(crate) mod flat;
 mod keyset;
 pub(crate) mod nxlog;
