@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod events;
 mod io;
 
 /// Windows Event Forwarding toolkit.
@@ -18,10 +19,16 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Rendered Windows events: normalize them into JSON profiles.
+    #[command(subcommand)]
+    Events(events::EventsCommand),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), io::CliError> = match cli.command {};
+    let result: Result<(), io::CliError> = match cli.command {
+        Command::Events(cmd) => events::run(cmd),
+    };
     io::finish(result)
 }
