@@ -51,8 +51,8 @@
 //! `user.identifier` (`Security UserID`), then the payload:
 //!
 //! * `event_data`: `EventData` items by `Name`; unnamed items are `param1`, `param2`, ... by
-//!   position; a name that occurs more than once becomes an array in document order; `Binary`
-//!   is added under `Binary`;
+//!   position; `ComplexData` children by their `Name` attribute; `Binary` under `Binary`; a key
+//!   that occurs more than once becomes an array of its values in document order;
 //! * `user_data`: the `UserData` element as an object: `xml_name` (its local name) then its
 //!   children by local name (text for leaves, objects for elements with children, arrays for
 //!   repeated names);
@@ -61,7 +61,7 @@
 //!
 //! Finally `logon` (Security module enrichment): `type` (the name of `LogonType`:
 //! `Interactive`, `Network`, `RemoteInteractive`, ...), `id` (`TargetLogonId`, else
-//! `SubjectLogonId`), and `failure.status`, `failure.sub_status` (the meanings of the NTSTATUS or,
+//! `SubjectLogonId`; `0x0` means none), and `failure.status`, `failure.sub_status` (the meanings of the NTSTATUS or,
 //! for 4768/4769/4771, Kerberos `Status`/`SubStatus` codes when they are not 0) and
 //! `failure.reason` (`FailureReason` with its `%%nnnn` resolved).
 //!
@@ -79,6 +79,7 @@
 //! A `RawOnly` result is written as `{"event":{"kind":"pipeline_error","original":RAW,
 //! "created":...},"error":{"type":...,"message":...},"log":...,"labels":...}`.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use crate::event::{DataItem, Element, Event, EventData, Node, Payload};
@@ -320,10 +321,11 @@ fn enrich<'e>(event: &'e Event<'_>, f: Fields<'e, '_>) -> Enrichment<'e> {
         .get("LogonType")
         .and_then(parse_u32)
         .and_then(security::logon_type_name);
+    let nonzero = |v: &&str| parse_number(v) != Some(0);
     e.logon_id = f
         .get("TargetLogonId")
-        .filter(|v| parse_number(v) != Some(0))
-        .or_else(|| f.get("SubjectLogonId"));
+        .filter(nonzero)
+        .or_else(|| f.get("SubjectLogonId").filter(nonzero));
     let code_text = |name: &str| {
         let code = f.get(name).and_then(parse_u32).filter(|&c| c != 0)?;
         if kerberos {
@@ -442,8 +444,7 @@ fn write_str_array(w: &mut JsonWriter<'_>, key: &str, values: &[&str]) {
     w.end_array();
 }
 
-fn log_level(event: &Event<'_>) -> Option<std::borrow::Cow<'static, str>> {
-    use std::borrow::Cow;
+fn log_level(event: &Event<'_>) -> Option<Cow<'static, str>> {
     if let Some(l) = event
         .rendering_info
         .as_ref()
@@ -680,7 +681,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
         }
         Payload::DebugData(d) => {
             w.key("debug_data");
-            write_items(w, &d.fields, None);
+            write_fields(w, &d.fields);
         }
         Payload::ProcessingErrorData(p) => {
             w.key("processing_error_data");
@@ -723,109 +724,102 @@ fn write_logon(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     w.end_object();
 }
 
-fn write_event_data(w: &mut JsonWriter<'_>, d: &EventData<'_>) {
-    let binary = d
-        .binary
-        .as_deref()
-        .filter(|_| !d.items.iter().any(|i| i.name.as_deref() == Some("Binary")));
-    write_items(w, &d.items, binary);
+/// A member of a payload object: a text value or an element (written as text when it is a leaf,
+/// as an object otherwise).
+#[derive(Clone, Copy)]
+enum Val<'e, 'a> {
+    Text(&'e str),
+    Elem(&'e Element<'a>),
 }
 
-/// Writes `items` as an object: named items by name (repeated names as arrays in document
-/// order), unnamed ones as `paramN` (N = 1-based position), then `Binary` if given.
-fn write_items(w: &mut JsonWriter<'_>, items: &[DataItem<'_>], binary: Option<&str>) {
-    // Sorted (name, position) pairs find repeated names in O(n log n).
-    let mut order: Vec<(&str, usize)> = items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, it)| it.name.as_deref().map(|n| (n, i)))
-        .collect();
-    order.sort_unstable();
-    let has_dups = order.windows(2).any(|p| matches!(p, [a, b] if a.0 == b.0));
-    w.begin_object();
-    for (i, item) in items.iter().enumerate() {
-        match item.name.as_deref() {
-            None => {
-                w.key(&format!("param{}", i.saturating_add(1)));
-                w.str(&item.value);
-            }
-            Some(name) if has_dups => {
-                let start = order.partition_point(|&(n, _)| n < name);
-                let group = order
-                    .get(start..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|&&(n, _)| n == name);
-                let mut positions = group.map(|&(_, p)| p);
-                match positions.next() {
-                    // Written at the first occurrence only.
-                    Some(first) if first != i => {}
-                    _ => {
-                        let rest: Vec<usize> = positions.collect();
-                        w.key(name);
-                        if rest.is_empty() {
-                            w.str(&item.value);
-                        } else {
-                            w.begin_array();
-                            w.str(&item.value);
-                            for p in rest {
-                                if let Some(other) = items.get(p) {
-                                    w.str(&other.value);
-                                }
-                            }
-                            w.end_array();
-                        }
-                    }
-                }
-            }
-            Some(name) => {
-                w.key(name);
-                w.str(&item.value);
-            }
-        }
+/// `winlog.event_data`: items by name (`paramN` for unnamed ones, N = 1-based position),
+/// `ComplexData` and other children by their `Name` attribute (else their local name), then
+/// `Binary`.
+fn write_event_data(w: &mut JsonWriter<'_>, d: &EventData<'_>) {
+    let mut entries: Vec<(Cow<'_, str>, Val<'_, '_>)> = Vec::with_capacity(
+        d.items
+            .len()
+            .saturating_add(d.other.len())
+            .saturating_add(1),
+    );
+    for (i, item) in d.items.iter().enumerate() {
+        let key = match item.name.as_deref() {
+            Some(n) => Cow::Borrowed(n),
+            None => Cow::Owned(format!("param{}", i.saturating_add(1))),
+        };
+        entries.push((key, Val::Text(&item.value)));
     }
-    w.field_opt_str("Binary", binary);
+    for e in &d.other {
+        let key = e
+            .attributes
+            .iter()
+            .find(|a| a.name == "Name")
+            .map_or_else(|| local_name(&e.name), |a| &*a.value);
+        entries.push((Cow::Borrowed(key), Val::Elem(e)));
+    }
+    if let Some(b) = d.binary.as_deref() {
+        entries.push((Cow::Borrowed("Binary"), Val::Text(b)));
+    }
+    w.begin_object();
+    write_entries(w, &entries, 0);
     w.end_object();
 }
 
-/// Writes the element children of a `UserData` element as object members (text nodes between
-/// elements are whitespace and dropped).
-fn write_children(w: &mut JsonWriter<'_>, children: &[Node<'_>], depth: usize) {
-    let elements: Vec<&Element<'_>> = children
-        .iter()
-        .filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            Node::Text(_) => None,
-        })
-        .collect();
-    let mut order: Vec<(&str, usize)> = elements
+/// `winlog.debug_data`: the `DebugData` fields by name.
+fn write_fields(w: &mut JsonWriter<'_>, fields: &[DataItem<'_>]) {
+    let entries: Vec<(Cow<'_, str>, Val<'_, '_>)> = fields
         .iter()
         .enumerate()
-        .map(|(i, e)| (local_name(&e.name), i))
+        .map(|(i, f)| {
+            let key = match f.name.as_deref() {
+                Some(n) => Cow::Borrowed(n),
+                None => Cow::Owned(format!("param{}", i.saturating_add(1))),
+            };
+            (key, Val::Text(&f.value))
+        })
+        .collect();
+    w.begin_object();
+    write_entries(w, &entries, 0);
+    w.end_object();
+}
+
+/// Writes object members in document order; a key that occurs more than once is written once,
+/// at its first occurrence, with an array of its values in document order (so keys stay unique).
+fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)], depth: usize) {
+    // Sorted (key, position) pairs find repeated keys in O(n log n).
+    let mut order: Vec<(&str, usize)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (&**k, i))
         .collect();
     order.sort_unstable();
-    for (i, e) in elements.iter().enumerate() {
-        let name = local_name(&e.name);
-        let start = order.partition_point(|&(n, _)| n < name);
+    let has_dups = order.windows(2).any(|p| matches!(p, [a, b] if a.0 == b.0));
+    for (i, (key, val)) in entries.iter().enumerate() {
+        if !has_dups {
+            w.key(key);
+            write_val(w, *val, depth);
+            continue;
+        }
+        let start = order.partition_point(|&(k, _)| k < &**key);
         let mut group = order
             .get(start..)
             .unwrap_or_default()
             .iter()
-            .take_while(|&&(n, _)| n == name)
+            .take_while(|&&(k, _)| k == &**key)
             .map(|&(_, p)| p);
         if group.next() != Some(i) {
             continue;
         }
         let rest: Vec<usize> = group.collect();
-        w.key(name);
+        w.key(key);
         if rest.is_empty() {
-            write_node_value(w, e, depth);
+            write_val(w, *val, depth);
         } else {
             w.begin_array();
-            write_node_value(w, e, depth);
+            write_val(w, *val, depth);
             for p in rest {
-                if let Some(other) = elements.get(p) {
-                    write_node_value(w, other, depth);
+                if let Some((_, v)) = entries.get(p) {
+                    write_val(w, *v, depth);
                 }
             }
             w.end_array();
@@ -833,18 +827,36 @@ fn write_children(w: &mut JsonWriter<'_>, children: &[Node<'_>], depth: usize) {
     }
 }
 
-fn write_node_value(w: &mut JsonWriter<'_>, e: &Element<'_>, depth: usize) {
-    if let Some(text) = leaf_text(e) {
-        w.str(text);
-    } else if depth >= MAX_USER_DATA_DEPTH {
-        let mut parts = String::new();
-        collect_text(e, &mut parts);
-        w.str(&parts);
-    } else {
-        w.begin_object();
-        write_children(w, &e.children, depth.saturating_add(1));
-        w.end_object();
+fn write_val(w: &mut JsonWriter<'_>, val: Val<'_, '_>, depth: usize) {
+    match val {
+        Val::Text(t) => w.str(t),
+        Val::Elem(e) => {
+            if let Some(text) = leaf_text(e) {
+                w.str(text);
+            } else if depth >= MAX_USER_DATA_DEPTH {
+                let mut parts = String::new();
+                collect_text(e, &mut parts);
+                w.str(&parts);
+            } else {
+                w.begin_object();
+                write_children(w, &e.children, depth.saturating_add(1));
+                w.end_object();
+            }
+        }
     }
+}
+
+/// Writes the element children of an element as object members by local name (text nodes
+/// between elements are whitespace and dropped).
+fn write_children(w: &mut JsonWriter<'_>, children: &[Node<'_>], depth: usize) {
+    let entries: Vec<(Cow<'_, str>, Val<'_, '_>)> = children
+        .iter()
+        .filter_map(|n| match n {
+            Node::Element(e) => Some((Cow::Borrowed(local_name(&e.name)), Val::Elem(e))),
+            Node::Text(_) => None,
+        })
+        .collect();
+    write_entries(w, &entries, depth);
 }
 
 /// The concatenated text of an element tree, without recursion.

@@ -506,6 +506,95 @@ pub(crate) fn message(id: u32) -> Option<&'static str> {
         .ok()
         .and_then(|i| MESSAGES.get(i))
         .map(|&(_, text)| text)
+        .or_else(|| placeholder(id))
+}
+
+/// The placeholder rows of the message file: one per unused access bit of each object type.
+///
+/// They are real message ids (Windows renders e.g. `%%4492`, "Undefined Access (no effect) Bit
+/// 12", for process handles opened with that bit) but repetitive, so they are computed: the text
+/// depends only on the bit number (`id & 0xf`). Ranges transcribed from the same msobjs.dll
+/// table as [`MESSAGES`].
+fn placeholder(id: u32) -> Option<&'static str> {
+    const UNDEFINED: [&str; 16] = [
+        "Undefined Access (no effect) Bit 0",
+        "Undefined Access (no effect) Bit 1",
+        "Undefined Access (no effect) Bit 2",
+        "Undefined Access (no effect) Bit 3",
+        "Undefined Access (no effect) Bit 4",
+        "Undefined Access (no effect) Bit 5",
+        "Undefined Access (no effect) Bit 6",
+        "Undefined Access (no effect) Bit 7",
+        "Undefined Access (no effect) Bit 8",
+        "Undefined Access (no effect) Bit 9",
+        "Undefined Access (no effect) Bit 10",
+        "Undefined Access (no effect) Bit 11",
+        "Undefined Access (no effect) Bit 12",
+        "Undefined Access (no effect) Bit 13",
+        "Undefined Access (no effect) Bit 14",
+        "Undefined Access (no effect) Bit 15",
+    ];
+    const UNKNOWN_SPECIFIC: [&str; 16] = [
+        "Unknown specific access (bit 0)",
+        "Unknown specific access (bit 1)",
+        "Unknown specific access (bit 2)",
+        "Unknown specific access (bit 3)",
+        "Unknown specific access (bit 4)",
+        "Unknown specific access (bit 5)",
+        "Unknown specific access (bit 6)",
+        "Unknown specific access (bit 7)",
+        "Unknown specific access (bit 8)",
+        "Unknown specific access (bit 9)",
+        "Unknown specific access (bit 10)",
+        "Unknown specific access (bit 11)",
+        "Unknown specific access (bit 12)",
+        "Unknown specific access (bit 13)",
+        "Unknown specific access (bit 14)",
+        "Unknown specific access (bit 15)",
+    ];
+    /// Inclusive ranges of "Undefined Access (no effect) Bit n" rows (hex, as in the source).
+    const UNDEFINED_RANGES: &[(u32, u32)] = &[
+        (0x0117, 0x0117),
+        (0x1109, 0x110f),
+        (0x1114, 0x111f),
+        (0x1122, 0x112f),
+        (0x1149, 0x114f),
+        (0x1156, 0x1157),
+        (0x115a, 0x115f),
+        (0x1161, 0x116f),
+        (0x1171, 0x117f),
+        (0x118c, 0x118f),
+        (0x1191, 0x119f),
+        (0x11a5, 0x11af),
+        (0x11b2, 0x11bf),
+        (0x11c1, 0x11cf),
+        (0x11da, 0x11df),
+        (0x11e2, 0x11e6),
+        (0x11e8, 0x11ef),
+        (0x11f9, 0x11ff),
+        (0x1201, 0x120f),
+        (0x1404, 0x140f),
+        (0x1415, 0x141f),
+        (0x1506, 0x150f),
+        (0x151b, 0x151f),
+        (0x1525, 0x152f),
+        (0x1535, 0x153f),
+        (0x154b, 0x154f),
+        (0x1612, 0x161f),
+        (0x1625, 0x162f),
+        (0x1635, 0x163f),
+        (0x1642, 0x164f),
+        (0x1e09, 0x1e0f),
+    ];
+    let bit = usize::try_from(id & 0xf).ok()?;
+    if (0x610..=0x61f).contains(&id) {
+        return UNKNOWN_SPECIFIC.get(bit).copied();
+    }
+    UNDEFINED_RANGES
+        .iter()
+        .any(|&(lo, hi)| (lo..=hi).contains(&id))
+        .then(|| UNDEFINED.get(bit).copied())
+        .flatten()
 }
 
 /// The parameter message file of the Security auditing provider (`%SystemRoot%\System32\msobjs.dll`):
@@ -517,8 +606,9 @@ pub(crate) fn message(id: u32) -> Option<&'static str> {
 /// (`docs/sources/message-files/MessageFile-msobjs.dll.md`, github.com/libyal/winevt-kb), checked
 /// against rendered messages in the shared corpus (`%%1833` Impersonation, `%%1842` Yes, `%%1843`
 /// No). Texts are given without their trailing CR LF. The identifiers are decimal, as they appear
-/// after `%%`. The table leaves out the placeholder rows the file carries for every unused
-/// access bit ("Undefined Access (no effect) Bit n", "Unknown specific access (bit n)").
+/// after `%%`. The placeholder rows the file carries for every unused access bit ("Undefined
+/// Access (no effect) Bit n", "Unknown specific access (bit n)") are computed by `placeholder`
+/// rather than listed.
 pub(crate) static MESSAGES: &[(u32, &str)] = &[
     // 0x600: standard access rights.
     (1536, "Unused message ID"),
@@ -1295,7 +1385,11 @@ mod tests {
         assert_eq!(message(0x3803), Some("Kerberos Authentication Service"));
         assert_eq!(message(0x3954), Some("Active Directory Domain Services"));
         assert_eq!(message(0x4209), Some("AES-GSM-256"));
-        assert_eq!(message(0x1e09), None, "placeholder rows are left out");
+        assert_eq!(message(0x1e09), Some("Undefined Access (no effect) Bit 9"));
+        assert_eq!(message(4492), Some("Undefined Access (no effect) Bit 12"));
+        assert_eq!(message(0x615), Some("Unknown specific access (bit 5)"));
+        assert_eq!(message(0x11e7), None, "a gap in the source");
+        assert_eq!(message(0x1e10), None);
     }
 
     #[test]

@@ -157,7 +157,7 @@ pub fn logon_type_name(logon_type: u32) -> Option<&'static str> {
 ///
 /// The ids index the parameter message file of the Security auditing provider (msobjs.dll); the
 /// table is its Windows 10 message table as published by the libyal winevt-kb project
-/// (`MessageFile-msobjs.dll.md`), without the rows that only name unused access bits. Other
+/// (`MessageFile-msobjs.dll.md`), including its placeholder rows for unused access bits. Other
 /// providers' `%%n` references (for example Win32 error numbers in System events) point to other
 /// message files and are not resolved here.
 ///
