@@ -1,6 +1,26 @@
 //! The `ecs` profile: Winlogbeat-compatible `winlog.*` plus ECS fields, with the enrichments of
 //! Winlogbeat's Security module.
 //!
+//! Select it with [`Profile::Ecs`](crate::Profile::Ecs):
+//!
+//! ```
+//! let xml = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>\
+//!   <Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>4624</EventID>\
+//!   <Keywords>0x8020000000000000</Keywords><Computer>WIN10</Computer></System><EventData>\
+//!   <Data Name='TargetUserName'>alice</Data><Data Name='LogonType'>10</Data>\
+//!   <Data Name='ProcessId'>0x1d0</Data><Data Name='IpAddress'>::ffff:10.0.0.5</Data>\
+//!   </EventData></Event>";
+//! let event = evtxml::parse_event(xml, &evtxml::Limits::default()).unwrap();
+//! let mut out = Vec::new();
+//! evtxml::render(&event, evtxml::Profile::Ecs, None, &mut out);
+//! let json = String::from_utf8(out).unwrap();
+//! assert!(json.contains(r#""action":"logged-in","category":["authentication"],"type":["start"],"outcome":"success""#));
+//! assert!(json.contains(r#""user":{"name":"alice"}"#));
+//! assert!(json.contains(r#""source":{"ip":"10.0.0.5"}"#));
+//! assert!(json.contains(r#""process":{"pid":464}"#));
+//! assert!(json.contains(r#""logon":{"type":"RemoteInteractive"}"#));
+//! ```
+//!
 //! # Shape
 //!
 //! One JSON object per event, keys always in this order (absent values are left out):
@@ -13,7 +33,7 @@
 //! | `event.kind` | `event` |
 //! | `event.provider` | `Provider Name` |
 //! | `event.module` | `security` for events of the Security log (channel `Security`, or provider `Microsoft-Windows-Security-Auditing`) |
-//! | `event.action`, `event.category`, `event.type` | from [`ecs_categorization`](crate::security::ecs_categorization) |
+//! | `event.action`, `event.category`, `event.type` | from [`ecs_categorization`] |
 //! | `event.outcome` | `success`/`failure`: what the event id implies (4625, 4771 fail), else the standard audit keywords, else `Status` (0 = success) of 4768/4769/4776 |
 //! | `event.created` | collector metadata: time received |
 //! | `host.name` | `Computer` |

@@ -8,7 +8,7 @@
 
 mod body;
 mod charset;
-mod ecs;
+pub mod ecs;
 mod error;
 mod event;
 pub mod json;
