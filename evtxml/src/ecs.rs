@@ -100,7 +100,6 @@
 //! "created":...},"error":{"type":...,"message":...},"log":...,"labels":...}`.
 
 use std::borrow::Cow;
-use std::net::IpAddr;
 
 use crate::event::{DataItem, Element, Event, EventData, Node, Payload};
 use crate::json::JsonWriter;
@@ -139,26 +138,79 @@ impl<'e> Fields<'e, '_> {
             _ => Fields::None,
         }
     }
+}
 
-    /// The value named `name`, verbatim.
-    fn raw(self, name: &str) -> Option<&'e str> {
-        match self {
-            Self::Data(d) => d
-                .items
-                .iter()
-                .find(|i| i.name.as_deref() == Some(name))
-                .map(|i| &*i.value),
-            Self::User(e) => e.children.iter().find_map(|n| match n {
-                Node::Element(c) if local_name(&c.name) == name => leaf_text(c),
-                _ => None,
-            }),
-            Self::None => None,
+/// The payload values the Security enrichments read, collected in one pass over the payload
+/// (first occurrence of each name).
+struct Known<'e>([Option<&'e str>; 24]);
+
+fn known_index(name: &str) -> Option<usize> {
+    Some(match name {
+        "SubjectUserName" => 0,
+        "SubjectDomainName" => 1,
+        "SubjectUserSid" => 2,
+        "SubjectLogonId" => 3,
+        "TargetUserName" => 4,
+        "TargetDomainName" => 5,
+        "TargetUserSid" => 6,
+        "TargetSid" => 7,
+        "TargetLogonId" => 8,
+        "IpAddress" => 9,
+        "IpPort" => 10,
+        "WorkstationName" => 11,
+        "Workstation" => 12,
+        "ProcessId" => 13,
+        "ProcessName" => 14,
+        "NewProcessId" => 15,
+        "NewProcessName" => 16,
+        "CommandLine" => 17,
+        "ParentProcessName" => 18,
+        "LogonType" => 19,
+        "Status" => 20,
+        "SubStatus" => 21,
+        "FailureReason" => 22,
+        "MemberSid" => 23,
+        _ => return None,
+    })
+}
+
+impl<'e> Known<'e> {
+    fn new(f: Fields<'e, '_>) -> Self {
+        let mut k = Self([None; 24]);
+        let mut put = |name: &str, value: &'e str| {
+            if let Some(slot) = known_index(name).and_then(|i| k.0.get_mut(i)) {
+                if slot.is_none() {
+                    *slot = Some(value);
+                }
+            }
+        };
+        match f {
+            Fields::Data(d) => {
+                for item in &d.items {
+                    if let Some(n) = item.name.as_deref() {
+                        put(n, &item.value);
+                    }
+                }
+            }
+            Fields::User(e) => {
+                for n in &e.children {
+                    if let Node::Element(c) = n {
+                        if let Some(t) = leaf_text(c) {
+                            put(local_name(&c.name), t);
+                        }
+                    }
+                }
+            }
+            Fields::None => {}
         }
+        k
     }
 
-    /// The value named `name`, unless absent, empty or `-`.
-    fn get(self, name: &str) -> Option<&'e str> {
-        self.raw(name).and_then(present)
+    /// The value named `name` (one of the known names), unless absent, empty or `-`.
+    fn get(&self, name: &str) -> Option<&'e str> {
+        known_index(name)
+            .and_then(|i| self.0.get(i).copied().flatten())
+            .and_then(present)
     }
 }
 
@@ -190,7 +242,7 @@ struct Account<'e> {
 }
 
 impl<'e> Account<'e> {
-    fn read(f: Fields<'e, '_>, prefix: &str) -> Self {
+    fn read(f: &Known<'e>, prefix: &str) -> Self {
         let (name, domain, sid): (&str, &str, &[&str]) = match prefix {
             "Subject" => ("SubjectUserName", "SubjectDomainName", &["SubjectUserSid"]),
             _ => (
@@ -236,7 +288,7 @@ struct Enrichment<'e> {
     user_target: Account<'e>,
     user_effective: Account<'e>,
     group: Account<'e>,
-    source_ip: Option<IpAddr>,
+    source_ip: Option<String>,
     source_port: Option<u16>,
     source_domain: Option<&'e str>,
     pid: Option<u64>,
@@ -255,7 +307,7 @@ fn is_security_event(provider: Option<&str>) -> bool {
     provider.is_some_and(|p| p.eq_ignore_ascii_case(SECURITY_AUDITING_PROVIDER))
 }
 
-fn enrich<'e>(event: &'e Event<'_>, f: Fields<'e, '_>) -> Enrichment<'e> {
+fn enrich<'e>(event: &'e Event<'_>, fields: Fields<'e, '_>) -> Enrichment<'e> {
     let provider = event.provider_name();
     let id = event.event_id();
     let categorization = match (provider, id) {
@@ -273,11 +325,13 @@ fn enrich<'e>(event: &'e Event<'_>, f: Fields<'e, '_>) -> Enrichment<'e> {
             .or_else(|| keywords.and_then(Outcome::from_keywords));
         if categorization.is_some() {
             // 1100/1102: the subject of `LogFileCleared`/`ServiceShutdown`.
-            e.user = Account::read(f, "Subject");
+            e.user = Account::read(&Known::new(fields), "Subject");
         }
         return e;
     }
 
+    let known = Known::new(fields);
+    let f = &known;
     let id = id.unwrap_or(0);
     let kerberos = matches!(id, 4768..=4771);
     let status = f.get("Status").and_then(parse_u32);
@@ -320,7 +374,10 @@ fn enrich<'e>(event: &'e Event<'_>, f: Fields<'e, '_>) -> Enrichment<'e> {
     }
 
     // Network.
-    e.source_ip = f.get("IpAddress").and_then(parse_ip);
+    e.source_ip = f
+        .get("IpAddress")
+        .and_then(parse_ip)
+        .map(|ip| ip.to_string());
     e.source_port = f.get("IpPort").and_then(parse_port);
     e.source_domain = f.get("WorkstationName").or_else(|| f.get("Workstation"));
 
@@ -519,9 +576,7 @@ fn write_source(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     }
     w.key("source");
     w.begin_object();
-    if let Some(ip) = en.source_ip {
-        w.field_str("ip", &ip.to_string());
-    }
+    w.field_opt_str("ip", en.source_ip.as_deref());
     w.field_opt_u64("port", en.source_port.map(u64::from));
     w.field_opt_str("domain", en.source_domain);
     w.end_object();
@@ -576,10 +631,10 @@ fn write_related(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
         }
         w.end_array();
     }
-    if let Some(ip) = en.source_ip {
+    if let Some(ip) = en.source_ip.as_deref() {
         w.key("ip");
         w.begin_array();
-        w.str(&ip.to_string());
+        w.str(ip);
         w.end_array();
     }
     w.end_object();
@@ -756,6 +811,28 @@ enum Val<'e, 'a> {
 /// `ComplexData` and other children by their `Name` attribute (else their local name), then
 /// `Binary`.
 fn write_event_data(w: &mut JsonWriter<'_>, d: &EventData<'_>) {
+    // Fast path (almost every event): named items only, all distinct.
+    if d.other.is_empty() && d.items.iter().all(|i| i.name.is_some()) {
+        let keys = d
+            .items
+            .iter()
+            .filter_map(|i| i.name.as_deref())
+            .chain(d.binary.as_ref().map(|_| "Binary"));
+        let n = d
+            .items
+            .len()
+            .saturating_add(usize::from(d.binary.is_some()));
+        if n <= PAIRWISE_MAX && !has_duplicate_keys(ExactLen(keys, n)) {
+            w.begin_object();
+            for item in &d.items {
+                w.key(item.name.as_deref().unwrap_or_default());
+                w.str(&item.value);
+            }
+            w.field_opt_str("Binary", d.binary.as_deref());
+            w.end_object();
+            return;
+        }
+    }
     let mut entries: Vec<(Cow<'_, str>, Val<'_, '_>)> = Vec::with_capacity(
         d.items
             .len()
@@ -806,20 +883,21 @@ fn write_fields(w: &mut JsonWriter<'_>, fields: &[DataItem<'_>]) {
 /// Writes object members in document order; a key that occurs more than once is written once,
 /// at its first occurrence, with an array of its values in document order (so keys stay unique).
 fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)], depth: usize) {
-    // Sorted (key, position) pairs find repeated keys in O(n log n).
+    if !has_duplicate_keys(entries.iter().map(|(k, _)| &**k)) {
+        for (key, val) in entries {
+            w.key(key);
+            write_val(w, *val, depth);
+        }
+        return;
+    }
+    // Sorted (key, position) pairs find each key's occurrences in O(n log n).
     let mut order: Vec<(&str, usize)> = entries
         .iter()
         .enumerate()
         .map(|(i, (k, _))| (&**k, i))
         .collect();
     order.sort_unstable();
-    let has_dups = order.windows(2).any(|p| matches!(p, [a, b] if a.0 == b.0));
     for (i, (key, val)) in entries.iter().enumerate() {
-        if !has_dups {
-            w.key(key);
-            write_val(w, *val, depth);
-            continue;
-        }
         let start = order.partition_point(|&(k, _)| k < &**key);
         let mut group = order
             .get(start..)
@@ -846,6 +924,45 @@ fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)]
         }
     }
 }
+
+/// Whether a key occurs twice: pairwise for the usual handful of keys (no allocation), sorted
+/// beyond [`PAIRWISE_MAX`] so the cost stays O(n log n).
+fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) -> bool {
+    if keys.len() <= PAIRWISE_MAX {
+        let mut rest = keys;
+        while let Some(k) = rest.next() {
+            if rest.clone().any(|o| o == k) {
+                return true;
+            }
+        }
+        false
+    } else {
+        let mut sorted: Vec<&str> = keys.collect();
+        sorted.sort_unstable();
+        sorted.windows(2).any(|p| matches!(p, [a, b] if a == b))
+    }
+}
+
+/// An iterator of known length (the chain above does not implement `ExactSizeIterator`).
+#[derive(Clone)]
+struct ExactLen<I>(I, usize);
+
+impl<I: Iterator> Iterator for ExactLen<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        let x = self.0.next()?;
+        self.1 = self.1.saturating_sub(1);
+        Some(x)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.1, Some(self.1))
+    }
+}
+
+impl<I: Iterator> ExactSizeIterator for ExactLen<I> {}
+
+/// Up to this many keys, duplicates are looked for pairwise (at most 496 comparisons).
+const PAIRWISE_MAX: usize = 32;
 
 fn write_val(w: &mut JsonWriter<'_>, val: Val<'_, '_>, depth: usize) {
     match val {
