@@ -27,7 +27,7 @@
 //!
 //! | key | value |
 //! |---|---|
-//! | `@timestamp` | `TimeCreated SystemTime` as written |
+//! | `@timestamp` | `TimeCreated SystemTime`: as written when it is UTC with `Z`, else converted to UTC (precision kept); left out when it is not a timestamp (the text is then under `winlog.time_created`) |
 //! | `ecs.version` | the ECS version the field set follows (`8.11.0`) |
 //! | `event.code` | `EventID` as written (a string, as in Winlogbeat 8) |
 //! | `event.kind` | `event` |
@@ -436,7 +436,25 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
             .is_some_and(|c| c.eq_ignore_ascii_case("Security"));
 
     w.begin_object();
-    w.field_opt_str("@timestamp", event.time_created());
+    let time = event
+        .system
+        .time_created
+        .as_ref()
+        .and_then(|t| t.system_time.as_ref());
+    if let Some(t) = time {
+        match &t.value {
+            // Already UTC with `Z`: as written (7 fractional digits from WEF are kept).
+            Some(v) if v.offset_minutes == 0 && t.raw.ends_with('Z') => {
+                w.field_str("@timestamp", &t.raw);
+            }
+            Some(v) => {
+                let mut s = String::with_capacity(32);
+                v.to_utc().write_with(v.frac_digits, "Z", &mut s);
+                w.field_str("@timestamp", &s);
+            }
+            None => {}
+        }
+    }
     w.key("ecs");
     w.begin_object();
     w.field_str("version", ECS_VERSION);
@@ -658,6 +676,14 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
     w.key("winlog");
     w.begin_object();
     w.field_str("api", "wineventlog");
+    if let Some(t) = sys
+        .time_created
+        .as_ref()
+        .and_then(|t| t.system_time.as_ref())
+        .filter(|t| t.value.is_none())
+    {
+        w.field_str("time_created", &t.raw);
+    }
     w.field_opt_str("channel", event.channel());
     w.field_opt_str("computer_name", event.computer());
     if let Some(id) = &sys.event_id {

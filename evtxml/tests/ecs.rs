@@ -2,6 +2,15 @@
 //! with unique keys; Security events carry the Winlogbeat Security-module enrichments, checked
 //! against values read by independent parsers (roxmltree, and the `evtx` crate's JSON for the
 //! edge cases); snapshots of representative events.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::string_slice,
+    reason = "test code: helpers outside #[test] functions fail loudly on a broken corpus"
+)]
 
 mod security_support;
 
@@ -418,4 +427,72 @@ fn snapshot_1102_user_data() {
 fn snapshot_generic_classic_event() {
     let xml = shared_text("corpus/events/wef-native/openwec/openwec-json/event_6013.xml");
     insta::assert_snapshot!(snapshot_of(&xml, None));
+}
+
+#[test]
+fn account_management_subject_and_target() {
+    let xml = bulk(|x| {
+        x.contains(">4720</EventID>")
+            && x.contains("S-1-5-21-308926384-506822093-3341789130-107103")
+    });
+    let (_, v) = ecs(&xml, None);
+    assert_eq!(v["event"]["action"], "added-user-account");
+    assert_eq!(v["event"]["category"], json!(["iam"]));
+    assert_eq!(v["event"]["type"], json!(["user", "creation"]));
+    assert_eq!(
+        v["event"]["outcome"], "success",
+        "from the Audit Success keyword"
+    );
+    assert_eq!(
+        v["user"],
+        json!({
+            "name": "01566S-WIN16-IR$",
+            "domain": "3B",
+            "id": "S-1-5-18",
+            "target": {"name": "$", "domain": "3B", "id": "S-1-5-21-308926384-506822093-3341789130-107103"}
+        })
+    );
+    assert_eq!(v["related"]["user"], json!(["01566S-WIN16-IR$", "$"]));
+
+    let xml = bulk(|x| x.contains(">4728</EventID>") && x.contains("IE8Win7"));
+    let (_, v) = ecs(&xml, None);
+    assert_eq!(v["event"]["action"], "added-member-to-group");
+    assert_eq!(v["event"]["type"], json!(["group", "change"]));
+    assert_eq!(
+        v["group"],
+        json!({"name": "None", "domain": "IE8Win7", "id": "S-1-5-21-3463664321-2923530833-3546627382-513"})
+    );
+    assert_eq!(
+        v["user"]["target"],
+        json!({"id": "S-1-5-21-3463664321-2923530833-3546627382-1000"})
+    );
+
+    // Microsoft's example of a lockout (Event Viewer copy, wef-native).
+    let xml = shared_text("corpus/events/wef-native/microsoft-docs-event-viewer/security_4740.xml");
+    let (_, v) = ecs(&xml, None);
+    assert_eq!(v["event"]["action"], "locked-out-user-account");
+    assert_eq!(v["user"]["name"], "DC01$");
+    assert_eq!(
+        v["user"]["target"],
+        json!({"name": "Auditor", "domain": "WIN81", "id": "S-1-5-21-3457937927-2839227994-823803824-2104"})
+    );
+}
+
+#[test]
+fn timestamps_are_utc() {
+    let event = |time: &str| {
+        format!(
+            "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>\
+             <Provider Name='P'/><EventID>1</EventID><TimeCreated SystemTime='{time}'/>\
+             </System></Event>"
+        )
+    };
+    let (_, v) = ecs(&event("2022-12-14T16:06:51.0643605Z"), None);
+    assert_eq!(v["@timestamp"], "2022-12-14T16:06:51.0643605Z");
+    assert!(v["winlog"].get("time_created").is_none());
+    let (_, v) = ecs(&event("2022-12-14T17:06:51.064+01:00"), None);
+    assert_eq!(v["@timestamp"], "2022-12-14T16:06:51.064Z");
+    let (_, v) = ecs(&event("yesterday"), None);
+    assert!(v.get("@timestamp").is_none());
+    assert_eq!(v["winlog"]["time_created"], "yesterday");
 }

@@ -1,7 +1,18 @@
 //! `LogonAttempt` and the Security code tables against the real events of the shared corpus,
 //! with the expected values read by an independent XML parser (roxmltree).
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::string_slice,
+    reason = "test code: helpers outside #[test] functions fail loudly on a broken corpus"
+)]
 
-#[expect(dead_code, reason = "the JSON helpers of the shared support module serve the ecs tests")]
+#[expect(
+    dead_code,
+    reason = "the JSON helpers of the shared support module serve the ecs tests"
+)]
 mod security_support;
 
 use std::collections::BTreeMap;

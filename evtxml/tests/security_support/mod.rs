@@ -1,8 +1,4 @@
 //! Corpus access and independent checks shared by the `ecs` and `security` tests.
-#![expect(
-    clippy::unwrap_used,
-    reason = "test support: a broken corpus must fail loudly"
-)]
 
 use std::path::{Path, PathBuf};
 
