@@ -399,3 +399,97 @@ fn ntstatus_table_covers_the_corpus() {
         }
     }
 }
+
+mod properties {
+    use std::net::IpAddr;
+
+    use evtxml::security::{
+        LogonAttempt, expand_message_refs, parse_ip, parse_message_ref, parse_number, present,
+    };
+    use evtxml::{Limits, Profile, parse_event, render};
+    use proptest::prelude::*;
+
+    fn escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+
+    /// Values biased towards what Security events contain, plus arbitrary text.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("-".to_owned()),
+            Just(String::new()),
+            Just("::ffff:10.1.2.3".to_owned()),
+            Just("%%2313".to_owned()),
+            "0x[0-9a-fA-F]{0,17}",
+            "[0-9]{0,21}",
+            "%%[0-9]{0,12}",
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn numbers_round_trip(n: u64) {
+            prop_assert_eq!(parse_number(&format!("0x{n:x}")), Some(n));
+            prop_assert_eq!(parse_number(&format!("0X{n:X}")), Some(n));
+            prop_assert_eq!(parse_number(&n.to_string()), Some(n));
+        }
+
+        #[test]
+        fn ips_round_trip(ip: IpAddr) {
+            let expected = match ip {
+                IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+                v4 => v4,
+            };
+            prop_assert_eq!(parse_ip(&ip.to_string()), Some(expected));
+            if let IpAddr::V4(v4) = ip {
+                let mapped = v4.to_ipv6_mapped();
+                prop_assert_eq!(parse_ip(&mapped.to_string()), Some(ip));
+            }
+        }
+
+        #[test]
+        fn text_helpers_are_total(s in value()) {
+            let expanded = expand_message_refs(&s);
+            if !s.contains("%%") {
+                prop_assert_eq!(&*expanded, s.as_str());
+            }
+            if let Some(id) = parse_message_ref(&s) {
+                prop_assert_eq!(s.trim()[2..].parse::<u32>().ok(), Some(id));
+            }
+            prop_assert!(present(&s).is_none_or(|v| v == s));
+            let _ = (parse_number(&s), parse_ip(&s));
+        }
+
+        /// Any values in a logon event's fields: no panic, and the ecs output stays valid JSON.
+        #[test]
+        fn logon_events_with_arbitrary_values(
+            id in prop_oneof![Just(4624u32), Just(4625), Just(4648), Just(4771), Just(4776), Just(4688), Just(4728)],
+            values in proptest::collection::vec(value(), 12),
+        ) {
+            let names = [
+                "TargetUserName", "TargetDomainName", "TargetUserSid", "SubjectUserName",
+                "LogonType", "IpAddress", "IpPort", "ProcessId", "ProcessName", "Status",
+                "SubStatus", "FailureReason",
+            ];
+            let data: String = names
+                .iter()
+                .zip(&values)
+                .map(|(n, v)| format!("<Data Name='{n}'>{}</Data>", escape(v)))
+                .collect();
+            let xml = format!(
+                "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>\
+                 <Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>{id}</EventID>\
+                 <Keywords>0x8010000000000000</Keywords></System><EventData>{data}</EventData></Event>"
+            );
+            let Ok(event) = parse_event(&xml, &Limits::default()) else { return Ok(()) };
+            let attempt = LogonAttempt::from_event(&event);
+            prop_assert_eq!(attempt.is_some(), matches!(id, 4624 | 4625 | 4648 | 4771 | 4776));
+            let mut out = Vec::new();
+            render(&event, Profile::Ecs, None, &mut out);
+            prop_assert!(super::security_support::parse_strict(&out).is_ok());
+        }
+    }
+}
