@@ -229,27 +229,6 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// `true` for bytes that must be escaped in a JSON string.
-const fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
-#[expect(
-    clippy::indexing_slicing,
-    clippy::as_conversions,
-    clippy::cast_possible_truncation,
-    reason = "const table construction, i < 256"
-)]
-const ESCAPE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = needs_escape(i as u8);
-        i += 1;
-    }
-    t
-};
-
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends the escaped body of `s` (without quotes).
@@ -257,11 +236,10 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 pub fn escape_body(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !ESCAPE.get(usize::from(b)).copied().unwrap_or(false) {
-            continue;
-        }
-        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+    while let Some(i) = bytes.get(start..).and_then(crate::swar::find_json_escape) {
+        let at = start.saturating_add(i);
+        out.extend_from_slice(bytes.get(start..at).unwrap_or_default());
+        let b = bytes.get(at).copied().unwrap_or(b' ');
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -276,7 +254,7 @@ pub fn escape_body(out: &mut Vec<u8>, s: &str) {
                 out.push(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'));
             }
         }
-        start = i.saturating_add(1);
+        start = at.saturating_add(1);
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }

@@ -182,12 +182,14 @@ pub mod ecs;
 mod error;
 mod event;
 pub mod json;
+mod lexer;
 mod limits;
 mod metadata;
 mod normalize;
 mod parse;
 mod profile;
 pub mod security;
+mod swar;
 mod time;
 
 pub use body::{BodyEvent, EventSlices, WSMAN_NS, events_in_body, events_in_body_with};

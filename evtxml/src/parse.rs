@@ -1,4 +1,5 @@
-//! The event parser: quick-xml's `NsReader`, matching on (namespace, local name).
+//! The event parser: a recursive-descent reader over [`Lexer`](crate::lexer::Lexer) tokens,
+//! matching elements on (namespace, local name).
 //!
 //! Elements of the event schema are recognised when they are in the event namespace (or in no
 //! namespace, for documents that omit the declaration). The parser is iterative where the input
@@ -6,43 +7,38 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesRef, BytesStart, Event as XmlEvent};
-use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
-
 use crate::error::{Error, Section};
 use crate::event::{
     Attribute, Correlation, DataItem, DebugData, EVENT_NS, Element, Event, EventData, Execution,
     Guid, Node, Num, Payload, ProcessingErrorData, Provider, RenderingInfo, Security, System, Time,
     TimeCreated, UserData,
 };
+use crate::lexer::{Lex, LexError, Lexer, Resolved, StartTag};
 use crate::limits::{Limit, Limits};
 use crate::normalize::{Repair, RepairKind};
 
 /// The namespace an element resolved to.
 #[derive(Debug)]
 enum Ns<'a> {
-    /// The event schema's namespace, or no namespace at all.
-    Event,
-    /// Another namespace (owned: the resolver's buffer does not outlive the next read).
+    /// The event schema's namespace (`true`), or no namespace at all (`false`).
+    Event(bool),
+    /// Another namespace, or an undeclared prefix (`None`).
     Other(Option<Cow<'a, str>>),
 }
 
 impl Ns<'_> {
     fn is_event(&self) -> bool {
-        matches!(self, Self::Event)
+        matches!(self, Self::Event(_))
     }
 }
 
-/// One token of the input, comments/PIs/declarations skipped.
+/// One token of the input, comments/PIs/declarations skipped, references resolved.
 enum Tok<'a> {
-    Start(BytesStart<'a>, Ns<'a>),
-    Empty(BytesStart<'a>, Ns<'a>),
+    Start(StartTag<'a>, Ns<'a>),
+    Empty(StartTag<'a>, Ns<'a>),
     End,
-    /// Character data (escaped text has already been split from references by quick-xml).
+    /// Character data (references resolved) or CDATA content.
     Text(Cow<'a, str>),
-    /// A resolved reference.
-    Ref(Cow<'a, str>),
     Eof,
 }
 
@@ -57,15 +53,9 @@ pub(crate) fn parse<'a>(
             offset: limits.max_event_bytes,
         });
     }
-    let mut r = NsReader::from_str(xml);
-    let cfg = r.config_mut();
-    cfg.check_end_names = true;
-    cfg.trim_text(false);
-    cfg.expand_empty_elements = false;
-    cfg.allow_unmatched_ends = false;
     let mut p = Parser {
         xml,
-        r,
+        lx: Lexer::new(xml),
         limits: *limits,
         repairs,
         items: 0,
@@ -76,16 +66,12 @@ pub(crate) fn parse<'a>(
 
 struct Parser<'a, 'r> {
     xml: &'a str,
-    r: NsReader<&'a [u8]>,
+    lx: Lexer<'a>,
     limits: Limits,
     repairs: &'r mut Vec<Repair>,
     items: usize,
     /// Byte offset where the last token began.
     tok_start: usize,
-}
-
-fn pos(p: u64) -> usize {
-    usize::try_from(p).unwrap_or(usize::MAX)
 }
 
 /// Re-borrows `part` (a slice of `src`) with the lifetime of `src`.
@@ -94,11 +80,9 @@ pub(crate) fn rebase<'a>(src: &'a str, part: &str) -> Option<&'a str> {
     src.get(start..start.checked_add(part.len())?)
 }
 
-/// `true` when `s` holds a character XML 1.0 does not allow (C0 controls but TAB, LF, CR).
-fn has_illegal_char(s: &str) -> bool {
-    s.bytes()
-        .any(|b| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
-        || s.contains(['\u{FFFE}', '\u{FFFF}'])
+/// `true` for characters XML 1.0 does not allow (C0 controls but TAB, LF, CR; U+FFFE/U+FFFF).
+fn is_illegal_char(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
 fn is_blank(s: &str) -> bool {
@@ -183,7 +167,7 @@ pub(crate) fn make_time(raw: Cow<'_, str>) -> Time<'_> {
 
 impl<'a> Parser<'a, '_> {
     fn offset(&self) -> usize {
-        pos(self.r.buffer_position())
+        self.lx.position()
     }
 
     fn repair(&mut self, kind: RepairKind, section: Section) {
@@ -206,128 +190,83 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn xml_error(&self, e: &quick_xml::Error, section: Section) -> Error {
-        use quick_xml::Error as E;
-        use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
-        let offset = pos(self.r.error_position());
-        let reason = match e {
-            E::Syntax(s) => match s {
-                S::UnclosedTag
-                | S::UnclosedCData
-                | S::UnclosedComment
-                | S::UnclosedPI
-                | S::UnclosedXmlDecl
-                | S::UnclosedDoctype
-                | S::UnclosedSingleQuotedAttributeValue
-                | S::UnclosedDoubleQuotedAttributeValue => {
-                    return Error::Truncated { section, offset };
-                }
-                _ => "invalid markup",
-            },
-            E::IllFormed(i) => match i {
-                I::MismatchedEndTag { .. } => "mismatched end tag",
-                I::UnmatchedEndTag(_) => "unmatched end tag",
-                I::MissingEndTag(_) => return Error::Truncated { section, offset },
-                I::DoubleHyphenInComment => "double hyphen in comment",
-                I::UnclosedReference => "unclosed reference",
-                _ => "ill-formed document",
-            },
-            E::InvalidAttr(_) => "invalid attribute",
-            E::Encoding(_) => "invalid encoding",
-            E::Escape(_) => "invalid escape",
-            E::Namespace(_) => "invalid namespace declaration",
-            _ => "reader error",
-        };
-        Error::Xml {
-            section,
-            offset,
-            reason,
+    fn lex_error(e: LexError, section: Section) -> Error {
+        if e.truncated {
+            Error::Truncated {
+                section,
+                offset: e.offset,
+            }
+        } else {
+            Error::Xml {
+                section,
+                offset: e.offset,
+                reason: e.reason,
+            }
+        }
+    }
+
+    fn ns_of(&self, name: &str) -> Ns<'a> {
+        match self.lx.resolve(name) {
+            Resolved::Unbound => Ns::Event(false),
+            Resolved::EventNs => Ns::Event(true),
+            Resolved::Bound(uri) => Ns::Other(Some(uri)),
+            Resolved::UnknownPrefix => Ns::Other(None),
         }
     }
 
     fn next(&mut self, section: Section) -> Result<Tok<'a>, Error> {
-        loop {
-            self.tok_start = self.offset();
-            let (ns, ev) = match self.r.read_resolved_event() {
-                Ok(x) => x,
-                Err(e) => {
-                    let e = e.clone();
-                    return Err(self.xml_error(&e, section));
+        self.tok_start = self.lx.position();
+        let t = self.lx.next().map_err(|e| Self::lex_error(e, section))?;
+        Ok(match t {
+            Lex::Start(s, empty) => {
+                let ns = self.ns_of(s.name);
+                if empty {
+                    Tok::Empty(s, ns)
+                } else {
+                    Tok::Start(s, ns)
                 }
-            };
-            let ns = match (&ev, ns) {
-                (XmlEvent::Start(_) | XmlEvent::Empty(_), ResolveResult::Unbound) => Ns::Event,
-                (XmlEvent::Start(_) | XmlEvent::Empty(_), ResolveResult::Bound(n))
-                    if n.0 == EVENT_NS =>
-                {
-                    Ns::Event
-                }
-                (XmlEvent::Start(_) | XmlEvent::Empty(_), ResolveResult::Bound(n)) => {
-                    Ns::Other(Some(Cow::Owned(n.0.to_owned())))
-                }
-                _ => Ns::Other(None),
-            };
-            return Ok(match ev {
-                XmlEvent::Start(s) => Tok::Start(s, ns),
-                XmlEvent::Empty(s) => Tok::Empty(s, ns),
-                XmlEvent::End(_) => Tok::End,
-                XmlEvent::Text(t) => Tok::Text(t.into_inner()),
-                XmlEvent::CData(c) => Tok::Text(c.into_inner()),
-                XmlEvent::GeneralRef(r) => Tok::Ref(self.reference(&r, section)),
-                XmlEvent::DocType(_) => {
-                    return Err(Error::Dtd {
-                        offset: self.tok_start,
-                    });
-                }
-                XmlEvent::Comment(_) | XmlEvent::PI(_) | XmlEvent::Decl(_) => continue,
-                XmlEvent::Eof => Tok::Eof,
-            });
-        }
-    }
-
-    /// Resolves `&name;`: the five predefined entities and character references only.
-    fn reference(&mut self, r: &BytesRef<'a>, section: Section) -> Cow<'a, str> {
-        let name: &str = r;
-        match name {
-            "lt" => return Cow::Borrowed("<"),
-            "gt" => return Cow::Borrowed(">"),
-            "amp" => return Cow::Borrowed("&"),
-            "apos" => return Cow::Borrowed("'"),
-            "quot" => return Cow::Borrowed("\""),
-            _ => {}
-        }
-        if let Ok(Some(ch)) = r.resolve_char_ref() {
-            let mut s = String::with_capacity(4);
-            s.push(ch);
-            if has_illegal_char(&s) {
-                self.repair(RepairKind::IllegalCharacter, section);
             }
-            return Cow::Owned(s);
-        }
-        self.repair(RepairKind::UndefinedEntity, section);
-        Cow::Owned(format!("&{name};"))
+            Lex::End => Tok::End,
+            Lex::Text(raw) => Tok::Text(self.resolve(raw, section)),
+            Lex::CData(c) => {
+                if c.chars().any(is_illegal_char) {
+                    self.repair(RepairKind::IllegalCharacter, section);
+                }
+                Tok::Text(Cow::Borrowed(c))
+            }
+            Lex::DocType => {
+                return Err(Error::Dtd {
+                    offset: self.tok_start,
+                });
+            }
+            Lex::Eof => Tok::Eof,
+        })
     }
 
-    /// Unescapes an attribute value (given as quick-xml's raw slice).
-    fn attr_value(&mut self, raw: &str, section: Section) -> Result<Cow<'a, str>, Error> {
-        if raw.len() > self.limits.max_text_bytes {
-            return Err(Error::Limit {
-                limit: Limit::TextBytes,
-                offset: self.tok_start,
-            });
+    /// Resolves references in raw text or an attribute value: the five predefined entities and
+    /// character references. Reports characters XML forbids and undefined entities (kept as
+    /// literal text). Borrows unless a reference had to be resolved.
+    fn resolve(&mut self, raw: &'a str, section: Section) -> Cow<'a, str> {
+        let bytes = raw.as_bytes();
+        let (mut amp, mut suspicious) = (false, false);
+        let mut from = 0;
+        while let Some(i) = bytes.get(from..).and_then(crate::swar::find_text_special) {
+            let at = from.saturating_add(i);
+            match bytes.get(at) {
+                Some(b'&') => amp = true,
+                Some(b'\t' | b'\n' | b'\r') | None => {}
+                Some(_) => suspicious = true,
+            }
+            from = at.saturating_add(1);
         }
-        let v: Cow<'a, str> = match rebase(self.xml, raw) {
-            Some(b) => Cow::Borrowed(b),
-            None => Cow::Owned(raw.to_owned()),
-        };
-        if has_illegal_char(&v) {
+        if suspicious && raw.chars().any(is_illegal_char) {
             self.repair(RepairKind::IllegalCharacter, section);
         }
-        if !v.contains('&') {
-            return Ok(v);
+        if !amp {
+            return Cow::Borrowed(raw);
         }
-        let mut out = String::with_capacity(v.len());
-        let mut rest: &str = &v;
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
         while let Some(i) = rest.find('&') {
             let (before, after) = rest.split_at(i);
             out.push_str(before);
@@ -351,9 +290,7 @@ impl<'a> Parser<'a, '_> {
                     };
                     match resolved {
                         Some(c) => {
-                            if (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
-                                || matches!(c, '\u{FFFE}' | '\u{FFFF}')
-                            {
+                            if is_illegal_char(c) {
                                 self.repair(RepairKind::IllegalCharacter, section);
                             }
                             out.push(c);
@@ -375,56 +312,58 @@ impl<'a> Parser<'a, '_> {
             }
         }
         out.push_str(rest);
-        Ok(Cow::Owned(out))
+        Cow::Owned(out)
     }
 
-    /// Calls `f(local_name, value)` for each attribute of `s` (`xmlns` declarations skipped).
+    /// Resolves an attribute value, enforcing `max_text_bytes`.
+    fn attr_value(&mut self, raw: &'a str, section: Section) -> Result<Cow<'a, str>, Error> {
+        if raw.len() > self.limits.max_text_bytes {
+            return Err(Error::Limit {
+                limit: Limit::TextBytes,
+                offset: self.tok_start,
+            });
+        }
+        Ok(self.resolve(raw, section))
+    }
+
+    /// Calls `f(local_name, value)` for each attribute of the start tag just read (`xmlns`
+    /// declarations skipped); `f` returns `false` for an attribute it does not know.
     fn attributes(
         &mut self,
-        s: &BytesStart<'a>,
+        _s: &StartTag<'a>,
         section: Section,
         mut f: impl FnMut(&str, Cow<'a, str>) -> bool,
     ) -> Result<(), Error> {
-        let mut n: usize = 0;
-        for a in s.attributes() {
-            let a = a.map_err(|_| Error::Xml {
-                section,
-                offset: self.tok_start,
-                reason: "invalid attribute",
-            })?;
-            n = n.saturating_add(1);
-            if n > self.limits.max_attributes {
+        let attrs = core::mem::take(&mut self.lx.attrs);
+        let result = (|| {
+            if attrs.len() > self.limits.max_attributes {
                 return Err(Error::Limit {
                     limit: Limit::Attributes,
                     offset: self.tok_start,
                 });
             }
-            let key = a.key.0;
-            if key == "xmlns" || key.starts_with("xmlns:") {
-                continue;
+            for a in &attrs {
+                if a.name == "xmlns" || a.name.starts_with("xmlns:") {
+                    continue;
+                }
+                let v = self.attr_value(a.value, section)?;
+                let local = a.name.rsplit_once(':').map_or(a.name, |(_, l)| l);
+                if !f(local, v) {
+                    self.repair(RepairKind::UnknownAttribute, section);
+                }
             }
-            let v = self.attr_value(&a.value, section)?;
-            if !f(a.key.local_name().as_ref(), v) {
-                self.repair(RepairKind::UnknownAttribute, section);
-            }
-        }
-        Ok(())
+            Ok(())
+        })();
+        self.lx.attrs = attrs;
+        result
     }
 
     /// Reads the text content of an element whose start tag was just read, through its end tag.
     fn text(&mut self, section: Section, depth: usize) -> Result<Cow<'a, str>, Error> {
         let mut acc: Option<Cow<'a, str>> = None;
-        let mut flagged = false;
         loop {
             match self.next(section)? {
-                Tok::Text(t) => {
-                    if !flagged && has_illegal_char(&t) {
-                        flagged = true;
-                        self.repair(RepairKind::IllegalCharacter, section);
-                    }
-                    append(&mut acc, t);
-                }
-                Tok::Ref(t) => append(&mut acc, t),
+                Tok::Text(t) => append(&mut acc, t),
                 Tok::Start(s, ns) => {
                     self.repair(RepairKind::UnknownElement, section);
                     self.tree(s, ns, false, depth.saturating_add(1), section)?;
@@ -472,52 +411,39 @@ impl<'a> Parser<'a, '_> {
 
     fn new_element(
         &mut self,
-        s: &BytesStart<'a>,
+        s: &StartTag<'a>,
         ns: Ns<'a>,
         section: Section,
     ) -> Result<Element<'a>, Error> {
         self.count_item()?;
-        let qname = s.name();
-        let name: Cow<'a, str> = match rebase(self.xml, qname.0) {
-            Some(n) => Cow::Borrowed(n),
-            None => Cow::Owned(qname.0.to_owned()),
-        };
         let namespace = match ns {
-            Ns::Event => {
-                // Distinguish the event namespace from no namespace for faithful trees.
-                match self.r.resolver().resolve_element(qname).0 {
-                    ResolveResult::Bound(_) => Some(Cow::Borrowed(EVENT_NS)),
-                    _ => None,
-                }
-            }
+            Ns::Event(true) => Some(Cow::Borrowed(EVENT_NS)),
+            Ns::Event(false) => None,
             Ns::Other(u) => u,
         };
-        let mut attributes = Vec::new();
-        let mut n: usize = 0;
-        for a in s.attributes() {
-            let a = a.map_err(|_| Error::Xml {
-                section,
-                offset: self.tok_start,
-                reason: "invalid attribute",
-            })?;
-            n = n.saturating_add(1);
-            if n > self.limits.max_attributes {
+        let attrs = core::mem::take(&mut self.lx.attrs);
+        let result = (|| {
+            if attrs.len() > self.limits.max_attributes {
                 return Err(Error::Limit {
                     limit: Limit::Attributes,
                     offset: self.tok_start,
                 });
             }
-            let key: Cow<'a, str> = match rebase(self.xml, a.key.0) {
-                Some(k) => Cow::Borrowed(k),
-                None => Cow::Owned(a.key.0.to_owned()),
-            };
-            let value = self.attr_value(&a.value, section)?;
-            attributes.push(Attribute { name: key, value });
-        }
+            let mut attributes = Vec::with_capacity(attrs.len());
+            for a in &attrs {
+                let value = self.attr_value(a.value, section)?;
+                attributes.push(Attribute {
+                    name: Cow::Borrowed(a.name),
+                    value,
+                });
+            }
+            Ok(attributes)
+        })();
+        self.lx.attrs = attrs;
         Ok(Element {
-            name,
+            name: Cow::Borrowed(s.name),
             namespace,
-            attributes,
+            attributes: result?,
             children: Vec::new(),
         })
     }
@@ -525,7 +451,7 @@ impl<'a> Parser<'a, '_> {
     /// Reads a whole element tree whose start tag `s` was just read (iteratively).
     fn tree(
         &mut self,
-        s: BytesStart<'a>,
+        s: StartTag<'a>,
         ns: Ns<'a>,
         empty: bool,
         depth: usize,
@@ -538,15 +464,7 @@ impl<'a> Parser<'a, '_> {
         }
         let mut stack: Vec<Element<'a>> = vec![root];
         loop {
-            let tok = self.next(section)?;
-            let Some(top) = stack.last_mut() else {
-                // Unreachable: the loop returns when the stack empties.
-                return Err(Error::Truncated {
-                    section,
-                    offset: self.offset(),
-                });
-            };
-            match tok {
+            match self.next(section)? {
                 Tok::Start(s, ns) => {
                     self.check_depth(depth.saturating_add(stack.len()))?;
                     let el = self.new_element(&s, ns, section)?;
@@ -558,10 +476,7 @@ impl<'a> Parser<'a, '_> {
                         top.children.push(Node::Element(el));
                     }
                 }
-                Tok::Text(t) | Tok::Ref(t) => {
-                    if has_illegal_char(&t) {
-                        self.repair(RepairKind::IllegalCharacter, section);
-                    }
+                Tok::Text(t) => {
                     let Some(top) = stack.last_mut() else {
                         continue;
                     };
@@ -579,7 +494,6 @@ impl<'a> Parser<'a, '_> {
                     }
                 }
                 Tok::End => {
-                    let _ = top;
                     let Some(done) = stack.pop() else { continue };
                     match stack.last_mut() {
                         Some(parent) => parent.children.push(Node::Element(done)),
@@ -617,7 +531,7 @@ impl<'a> Parser<'a, '_> {
             }
         };
         let (s, ns) = root;
-        if !ns.is_event() || s.local_name().as_ref() != "Event" {
+        if !ns.is_event() || s.local() != "Event" {
             return Err(Error::NotAnEvent {
                 offset: self.tok_start,
             });
@@ -687,7 +601,7 @@ impl<'a> Parser<'a, '_> {
                         offset: self.offset(),
                     });
                 }
-                Tok::Text(t) | Tok::Ref(t) => {
+                Tok::Text(t) => {
                     if !is_blank(&t) {
                         self.repair(RepairKind::StrayText, Section::Document);
                     }
@@ -695,7 +609,7 @@ impl<'a> Parser<'a, '_> {
                 }
             };
             let local = if ns.is_event() {
-                s.local_name().as_ref().to_owned_if_known()
+                s.local().to_owned_if_known()
             } else {
                 None
             };
@@ -730,12 +644,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn system(
-        &mut self,
-        s: &BytesStart<'a>,
-        empty: bool,
-        sys: &mut System<'a>,
-    ) -> Result<(), Error> {
+    fn system(&mut self, s: &StartTag<'a>, empty: bool, sys: &mut System<'a>) -> Result<(), Error> {
         const SEC: Section = Section::System;
         self.attributes(s, SEC, |_, _| false)?;
         if empty {
@@ -752,7 +661,7 @@ impl<'a> Parser<'a, '_> {
                         offset: self.offset(),
                     });
                 }
-                Tok::Text(t) | Tok::Ref(t) => {
+                Tok::Text(t) => {
                     if !is_blank(&t) {
                         self.repair(RepairKind::StrayText, SEC);
                     }
@@ -760,7 +669,7 @@ impl<'a> Parser<'a, '_> {
                 }
             };
             let name = if ns.is_event() {
-                s.local_name().as_ref().to_owned_if_system()
+                s.local().to_owned_if_system()
             } else {
                 None
             };
@@ -981,7 +890,7 @@ impl<'a> Parser<'a, '_> {
     /// expected ones being reported by the caller.
     fn value(
         &mut self,
-        s: &BytesStart<'a>,
+        s: &StartTag<'a>,
         empty: bool,
         section: Section,
     ) -> Result<Cow<'a, str>, Error> {
@@ -995,7 +904,7 @@ impl<'a> Parser<'a, '_> {
     fn payload(
         &mut self,
         kind: Known,
-        s: &BytesStart<'a>,
+        s: &StartTag<'a>,
         empty: bool,
         payload: &mut Payload<'a>,
     ) -> Result<(), Error> {
@@ -1097,7 +1006,7 @@ impl<'a> Parser<'a, '_> {
                         offset: self.offset(),
                     });
                 }
-                Tok::Text(t) | Tok::Ref(t) => {
+                Tok::Text(t) => {
                     if !is_blank(&t) {
                         self.repair(RepairKind::StrayText, SEC);
                     }
@@ -1106,11 +1015,7 @@ impl<'a> Parser<'a, '_> {
             };
             self.count_item()?;
             self.attributes(&s, SEC, |_, _| false)?;
-            let qn = s.name();
-            let name: Cow<'a, str> = match rebase(self.xml, qn.local_name().as_ref()) {
-                Some(n) => Cow::Borrowed(n),
-                None => Cow::Owned(qn.local_name().as_ref().to_owned()),
-            };
+            let name: Cow<'a, str> = Cow::Borrowed(s.local());
             let value = if empty {
                 Cow::Borrowed("")
             } else {
@@ -1136,15 +1041,14 @@ impl<'a> Parser<'a, '_> {
                         offset: self.offset(),
                     });
                 }
-                Tok::Text(t) | Tok::Ref(t) => {
+                Tok::Text(t) => {
                     if !is_blank(&t) {
                         self.repair(RepairKind::StrayText, SEC);
                     }
                     continue;
                 }
             };
-            let local = s.local_name();
-            let local: &str = local.as_ref();
+            let local = s.local();
             match (ns.is_event(), local) {
                 (true, "Data") => {
                     self.count_item()?;
@@ -1199,10 +1103,7 @@ impl<'a> Parser<'a, '_> {
                     let el = self.tree(s, ns, true, 3, SEC)?;
                     u.children.push(Node::Element(el));
                 }
-                Tok::Text(t) | Tok::Ref(t) => {
-                    if has_illegal_char(&t) {
-                        self.repair(RepairKind::IllegalCharacter, SEC);
-                    }
+                Tok::Text(t) => {
                     if let Some(Node::Text(prev)) = u.children.last_mut() {
                         prev.to_mut().push_str(&t);
                     } else {
@@ -1226,7 +1127,7 @@ impl<'a> Parser<'a, '_> {
 
     fn rendering_info(
         &mut self,
-        s: &BytesStart<'a>,
+        s: &StartTag<'a>,
         empty: bool,
         ri: &mut RenderingInfo<'a>,
     ) -> Result<(), Error> {
@@ -1255,15 +1156,14 @@ impl<'a> Parser<'a, '_> {
                         offset: self.offset(),
                     });
                 }
-                Tok::Text(t) | Tok::Ref(t) => {
+                Tok::Text(t) => {
                     if !is_blank(&t) {
                         self.repair(RepairKind::StrayText, SEC);
                     }
                     continue;
                 }
             };
-            let local = s.local_name();
-            let local: &str = if ns.is_event() { local.as_ref() } else { "" };
+            let local: &str = if ns.is_event() { s.local() } else { "" };
             let slot = match local {
                 "Message" => Some(&mut ri.message),
                 "Level" => Some(&mut ri.level),
@@ -1305,12 +1205,12 @@ impl<'a> Parser<'a, '_> {
         const SEC: Section = Section::RenderingInfo;
         loop {
             match self.next(SEC)? {
-                Tok::Start(s, ns) if ns.is_event() && s.local_name().as_ref() == "Keyword" => {
+                Tok::Start(s, ns) if ns.is_event() && s.local() == "Keyword" => {
                     self.count_item()?;
                     self.attributes(&s, SEC, |_, _| false)?;
                     kw.push(self.text(SEC, 4)?);
                 }
-                Tok::Empty(s, ns) if ns.is_event() && s.local_name().as_ref() == "Keyword" => {
+                Tok::Empty(s, ns) if ns.is_event() && s.local() == "Keyword" => {
                     self.count_item()?;
                     kw.push(Cow::Borrowed(""));
                 }
@@ -1319,7 +1219,7 @@ impl<'a> Parser<'a, '_> {
                     self.tree(s, ns, false, 4, SEC)?;
                 }
                 Tok::Empty(..) => self.repair(RepairKind::UnknownElement, SEC),
-                Tok::Text(t) | Tok::Ref(t) => {
+                Tok::Text(t) => {
                     if !is_blank(&t) {
                         self.repair(RepairKind::StrayText, SEC);
                     }
