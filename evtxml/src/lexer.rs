@@ -32,7 +32,10 @@ pub(crate) struct StartTag<'a> {
 impl<'a> StartTag<'a> {
     /// The local part of the name.
     pub(crate) fn local(&self) -> &'a str {
-        self.name.rsplit_once(':').map_or(self.name, |(_, l)| l)
+        match colon(self.name) {
+            Some(i) => self.name.get(i.saturating_add(1)..).unwrap_or(self.name),
+            None => self.name,
+        }
     }
 }
 
@@ -88,12 +91,40 @@ pub(crate) struct Lexer<'a> {
     close_empty: Option<usize>,
 }
 
+/// Position of the first `:` of a (short) qualified name.
+#[inline]
+pub(crate) fn colon(name: &str) -> Option<usize> {
+    name.bytes().position(|b| b == b':')
+}
+
+#[expect(
+    clippy::indexing_slicing,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    reason = "const table construction, i < 256"
+)]
+const NAME_END: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = matches!(
+            b,
+            b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>' | b'=' | b'<' | b'"' | b'\'' | b'&'
+        );
+        i += 1;
+    }
+    t
+};
+
+#[inline]
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+#[inline]
 fn is_name_end(b: u8) -> bool {
-    is_ws(b) || matches!(b, b'/' | b'>' | b'=' | b'<' | b'"' | b'\'' | b'&')
+    NAME_END.get(usize::from(b)).copied().unwrap_or(true)
 }
 
 impl<'a> Lexer<'a> {
@@ -151,7 +182,7 @@ impl<'a> Lexer<'a> {
 
     /// Resolves the prefix of a qualified name against the declarations in scope.
     pub(crate) fn resolve(&self, qname: &str) -> Resolved<'a> {
-        let prefix = match qname.find(':') {
+        let prefix = match colon(qname) {
             Some(i) => qname.get(..i).unwrap_or_default(),
             None => "",
         };

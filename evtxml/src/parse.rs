@@ -347,7 +347,10 @@ impl<'a> Parser<'a, '_> {
                     continue;
                 }
                 let v = self.attr_value(a.value, section)?;
-                let local = a.name.rsplit_once(':').map_or(a.name, |(_, l)| l);
+                let local = match crate::lexer::colon(a.name) {
+                    Some(i) => a.name.get(i.saturating_add(1)..).unwrap_or(a.name),
+                    None => a.name,
+                };
                 if !f(local, v) {
                     self.repair(RepairKind::UnknownAttribute, section);
                 }
@@ -925,6 +928,7 @@ impl<'a> Parser<'a, '_> {
                     _ => {
                         *payload = Payload::EventData(EventData {
                             name,
+                            items: Vec::with_capacity(16),
                             ..EventData::default()
                         });
                         match payload {
