@@ -9,11 +9,17 @@
 //! 4776) of the shared corpus, (b) a mix of every corpus event (evtx-rendered bulk + wef-native).
 //!
 //! `cargo bench -p evtxml --bench normalize -- --warm-up-time 1 --measurement-time 3`
+//!
+//! On a loaded machine wall time is noisy; `EVTXML_COUNT=<set>/<variant>` (set `logon`/`mix`,
+//! variant `none`/`baseline`/`canonical`/`ecs`) runs one variant `EVTXML_COUNT_ITERS` (20)
+//! times over the set without criterion, for instruction counting (`valgrind --tool=cachegrind
+//! --cache-sim=no <bench binary>`, or `perf stat -e instructions:u`), minus the `none` run
+//! (corpus loading), divided by iterations × the set size.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "benchmark setup")]
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use evtxml::{Normalizer, Profile, render_normalized};
 use serde_json::{Map, Value};
 use testkit::shared::shared_path;
@@ -154,5 +160,48 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// Runs one variant a fixed number of times (see the module docs).
+fn count(spec: &str) {
+    let (logon, mix) = corpus();
+    let (set, variant) = spec.split_once('/').expect("EVTXML_COUNT=<set>/<variant>");
+    let events = if set == "logon" { &logon } else { &mix };
+    let mut n = Normalizer::default();
+    let mut out = Vec::with_capacity(1 << 16);
+    let iters: usize = std::env::var("EVTXML_COUNT_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    for _ in 0..iters {
+        for e in events {
+            out.clear();
+            match variant {
+                "baseline" => baseline(black_box(e), &mut out),
+                "canonical" | "ecs" => {
+                    let p = if variant == "ecs" {
+                        Profile::Ecs
+                    } else {
+                        Profile::Canonical
+                    };
+                    render_normalized(&n.normalize(black_box(e)), p, None, &mut out);
+                }
+                _ => {}
+            }
+            black_box(&out);
+        }
+    }
+    #[expect(clippy::print_stderr, reason = "benchmark helper output")]
+    {
+        eprintln!("{spec}: {} events x {iters}", events.len());
+    }
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("EVTXML_COUNT") {
+        count(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

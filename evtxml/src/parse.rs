@@ -227,6 +227,8 @@ impl<'a> Parser<'a, '_> {
                 }
             }
             Lex::End => Tok::End,
+            // Whitespace between elements (pretty-printed input) needs no resolution.
+            Lex::Text(raw) if is_blank(raw) => Tok::Text(Cow::Borrowed(raw)),
             Lex::Text(raw) => Tok::Text(self.resolve(raw, section)),
             Lex::CData(c) => {
                 if c.chars().any(is_illegal_char) {
