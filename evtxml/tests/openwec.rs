@@ -1,6 +1,9 @@
 //! The `openwec` profile reproduces OpenWEC's own `Json` outputs (the `*.expected.openwec-json.json`
 //! files of the shared corpus), metadata block included.
-#![expect(clippy::indexing_slicing, reason = "serde_json::Value indexing in a test helper")]
+#![expect(
+    clippy::indexing_slicing,
+    reason = "serde_json::Value indexing in a test helper"
+)]
 
 use evtxml::{Metadata, Normalized, Normalizer, Profile, render_normalized};
 use serde_json::Value;
