@@ -327,6 +327,20 @@ impl<'a> Event<'a> {
             .as_ref()
             .map(|t| &*t.raw)
     }
+
+    /// A copy that owns all its strings, independent of the parsed input (the `UserData`
+    /// source view, [`UserData::raw`], is dropped).
+    ///
+    /// ```
+    /// let xml = String::from("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\
+    ///     <System><EventID>7</EventID></System></Event>");
+    /// let owned = evtxml::parse_event(&xml, &evtxml::Limits::default()).unwrap().into_owned();
+    /// drop(xml);
+    /// assert_eq!(owned.event_id(), Some(7));
+    /// ```
+    pub fn into_owned(self) -> Event<'static> {
+        crate::owned::event(self)
+    }
 }
 
 impl<'a> EventData<'a> {

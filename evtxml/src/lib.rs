@@ -186,6 +186,7 @@ mod lexer;
 mod limits;
 mod metadata;
 mod normalize;
+mod owned;
 mod parse;
 mod profile;
 pub mod security;

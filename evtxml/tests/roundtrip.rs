@@ -51,6 +51,7 @@ fn canonical_round_trips_every_corpus_event() {
         let back = read_canonical(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
         assert_eq!(&back, event, "{json}");
         assert_eq!(canonical(&back), json);
+        assert_eq!(&event.clone().into_owned(), event);
         count += 1;
     }
     assert!(count > 3800, "{count}");
