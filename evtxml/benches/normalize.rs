@@ -11,7 +11,7 @@
 //! `cargo bench -p evtxml --bench normalize -- --warm-up-time 1 --measurement-time 3`
 //!
 //! On a loaded machine wall time is noisy; `EVTXML_COUNT=<set>/<variant>` (set `logon`/`mix`,
-//! variant `none`/`baseline`/`canonical`/`ecs`) runs one variant `EVTXML_COUNT_ITERS` (20)
+//! variant `none`/`baseline`/`parse`/`canonical`/`ecs`) runs one variant `EVTXML_COUNT_ITERS` (20)
 //! times over the set without criterion, for instruction counting (`valgrind --tool=cachegrind
 //! --cache-sim=no <bench binary>`, or `perf stat -e instructions:u`), minus the `none` run
 //! (corpus loading), divided by iterations × the set size.
@@ -176,6 +176,9 @@ fn count(spec: &str) {
             out.clear();
             match variant {
                 "baseline" => baseline(black_box(e), &mut out),
+                "parse" => {
+                    black_box(n.normalize(black_box(e)));
+                }
                 "canonical" | "ecs" => {
                     let p = if variant == "ecs" {
                         Profile::Ecs
