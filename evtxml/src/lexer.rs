@@ -89,6 +89,8 @@ pub(crate) struct Lexer<'a> {
     pub(crate) attrs: Vec<RawAttr<'a>>,
     /// The last token was an empty-element tag whose scope must be closed before the next one.
     close_empty: Option<usize>,
+    /// Skip whitespace-only text (set by the parser where only elements are meaningful).
+    pub(crate) skip_blank: bool,
 }
 
 /// Position of the first `:` of a (short) qualified name.
@@ -136,6 +138,7 @@ impl<'a> Lexer<'a> {
             ns: Vec::new(),
             attrs: Vec::new(),
             close_empty: None,
+            skip_blank: false,
         }
     }
 
@@ -205,19 +208,27 @@ impl<'a> Lexer<'a> {
         if let Some(n) = self.close_empty.take() {
             self.ns.truncate(n);
         }
-        let start = self.pos;
-        let Some(&first) = self.bytes().get(start) else {
-            return if self.stack.is_empty() {
-                Ok(Lex::Eof)
-            } else {
-                Err(self.eof("input ended with open elements"))
+        let mut start = self.pos;
+        let first = loop {
+            let Some(&first) = self.bytes().get(start) else {
+                return if self.stack.is_empty() {
+                    Ok(Lex::Eof)
+                } else {
+                    Err(self.eof("input ended with open elements"))
+                };
             };
-        };
-        if first != b'<' {
+            if first == b'<' {
+                break first;
+            }
             let end = self.find_byte(start, b'<').unwrap_or(self.src.len());
             self.pos = end;
-            return Ok(Lex::Text(self.slice(start, end)));
-        }
+            let text = self.slice(start, end);
+            if !(self.skip_blank && text.bytes().all(is_ws)) {
+                return Ok(Lex::Text(text));
+            }
+            start = end;
+        };
+        let _ = first;
         let after = start.saturating_add(1);
         match self.bytes().get(after) {
             None => Err(self.eof("input ended in markup")),

@@ -214,6 +214,15 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
+    /// [`next`](Self::next) where only elements matter: whitespace-only text is skipped by the
+    /// lexer (pretty-printed input has it between every element).
+    fn snext(&mut self, section: Section) -> Result<Tok<'a>, Error> {
+        self.lx.skip_blank = true;
+        let t = self.next(section);
+        self.lx.skip_blank = false;
+        t
+    }
+
     fn next(&mut self, section: Section) -> Result<Tok<'a>, Error> {
         self.tok_start = self.lx.position();
         let t = self.lx.next().map_err(|e| Self::lex_error(e, section))?;
@@ -518,7 +527,7 @@ impl<'a> Parser<'a, '_> {
     fn document(&mut self) -> Result<Event<'a>, Error> {
         // Prolog: declaration, comments, PIs and whitespace only.
         let (root, root_empty) = loop {
-            match self.next(Section::Document)? {
+            match self.snext(Section::Document)? {
                 Tok::Start(s, ns) => break ((s, ns), false),
                 Tok::Empty(s, ns) => break ((s, ns), true),
                 Tok::Text(t) if is_blank(&t) => {}
@@ -573,7 +582,7 @@ impl<'a> Parser<'a, '_> {
         }
         // Epilog: only whitespace, comments and PIs may follow the root.
         loop {
-            match self.next(Section::Document) {
+            match self.snext(Section::Document) {
                 Ok(Tok::Eof) => break,
                 Ok(Tok::Text(t)) if is_blank(&t) => {}
                 Ok(_) | Err(_) => {
@@ -591,7 +600,7 @@ impl<'a> Parser<'a, '_> {
         have_system: &mut bool,
     ) -> Result<(), Error> {
         loop {
-            let (s, ns, empty) = match self.next(Section::Document)? {
+            let (s, ns, empty) = match self.snext(Section::Document)? {
                 Tok::Start(s, ns) => (s, ns, false),
                 Tok::Empty(s, ns) => (s, ns, true),
                 Tok::End => return Ok(()),
@@ -656,7 +665,7 @@ impl<'a> Parser<'a, '_> {
             return Ok(());
         }
         loop {
-            let (s, ns, empty) = match self.next(SEC)? {
+            let (s, ns, empty) = match self.snext(SEC)? {
                 Tok::Start(s, ns) => (s, ns, false),
                 Tok::Empty(s, ns) => (s, ns, true),
                 Tok::End => return Ok(()),
@@ -1002,7 +1011,7 @@ impl<'a> Parser<'a, '_> {
     fn fields(&mut self, out: &mut Vec<DataItem<'a>>) -> Result<(), Error> {
         const SEC: Section = Section::Payload;
         loop {
-            let (s, empty) = match self.next(SEC)? {
+            let (s, empty) = match self.snext(SEC)? {
                 Tok::Start(s, _) => (s, false),
                 Tok::Empty(s, _) => (s, true),
                 Tok::End => return Ok(()),
@@ -1037,7 +1046,7 @@ impl<'a> Parser<'a, '_> {
     fn event_data(&mut self, d: &mut EventData<'a>) -> Result<(), Error> {
         const SEC: Section = Section::Payload;
         loop {
-            let (s, ns, empty) = match self.next(SEC)? {
+            let (s, ns, empty) = match self.snext(SEC)? {
                 Tok::Start(s, ns) => (s, ns, false),
                 Tok::Empty(s, ns) => (s, ns, true),
                 Tok::End => return Ok(()),
@@ -1152,7 +1161,7 @@ impl<'a> Parser<'a, '_> {
             return Ok(());
         }
         loop {
-            let (s, ns, empty) = match self.next(SEC)? {
+            let (s, ns, empty) = match self.snext(SEC)? {
                 Tok::Start(s, ns) => (s, ns, false),
                 Tok::Empty(s, ns) => (s, ns, true),
                 Tok::End => return Ok(()),
@@ -1210,7 +1219,7 @@ impl<'a> Parser<'a, '_> {
     fn keywords(&mut self, kw: &mut Vec<Cow<'a, str>>) -> Result<(), Error> {
         const SEC: Section = Section::RenderingInfo;
         loop {
-            match self.next(SEC)? {
+            match self.snext(SEC)? {
                 Tok::Start(s, ns) if ns.is_event() && s.local() == "Keyword" => {
                     self.count_item()?;
                     self.attributes(&s, SEC, |_, _| false)?;
