@@ -270,6 +270,35 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Fast path for `<x …>text</x>`: right after the start tag of `x` was returned, reads the
+    /// raw text and the matching end tag in one step. Returns `None`, with nothing consumed,
+    /// when the content is anything else (child elements, comments, CDATA, no end tag).
+    pub(crate) fn simple_content(&mut self) -> Option<&'a str> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let &(name, ns_len) = self.stack.last()?;
+        let start = self.pos;
+        let lt = self.find_byte(start, b'<')?;
+        let b = self.bytes();
+        if b.get(lt.saturating_add(1)) != Some(&b'/') {
+            return None;
+        }
+        let name_start = lt.saturating_add(2);
+        let name_end = name_start.checked_add(name.len())?;
+        if b.get(name_start..name_end)? != name.as_bytes() {
+            return None;
+        }
+        let close = self.skip_ws(name_end);
+        if b.get(close) != Some(&b'>') {
+            return None;
+        }
+        self.stack.pop();
+        self.ns.truncate(ns_len);
+        self.pos = close.saturating_add(1);
+        Some(self.slice(start, lt))
+    }
+
     fn name_at(&self, at: usize) -> Result<(&'a str, usize), LexError> {
         let b = self.bytes();
         let mut i = at;
@@ -360,13 +389,15 @@ impl<'a> Lexer<'a> {
                         Some(_) => return Err(self.err(q, "unquoted attribute value")),
                     };
                     let vstart = q.saturating_add(1);
-                    let vend = self
-                        .find_byte(vstart, quote)
+                    let vend = b
+                        .get(vstart..)
+                        .and_then(|h| crate::swar::find_either(h, quote, b'<'))
+                        .and_then(|i| vstart.checked_add(i))
                         .ok_or(self.eof("input ended in an attribute value"))?;
-                    let value = self.slice(vstart, vend);
-                    if value.contains('<') {
-                        return Err(self.err(vstart, "'<' in an attribute value"));
+                    if b.get(vend) == Some(&b'<') {
+                        return Err(self.err(vend, "'<' in an attribute value"));
                     }
+                    let value = self.slice(vstart, vend);
                     if self.attrs.iter().any(|a| a.name == aname) {
                         return Err(self.err(i, "duplicate attribute"));
                     }

@@ -374,6 +374,21 @@ impl<'a> Parser<'a, '_> {
 
     /// Reads the text content of an element whose start tag was just read, through its end tag.
     fn text(&mut self, section: Section, depth: usize) -> Result<Cow<'a, str>, Error> {
+        // Fast path: `<x>text</x>`, the shape of nearly every value.
+        self.tok_start = self.lx.position();
+        if let Some(raw) = self.lx.simple_content() {
+            if raw.len() > self.limits.max_text_bytes {
+                return Err(Error::Limit {
+                    limit: Limit::TextBytes,
+                    offset: self.tok_start,
+                });
+            }
+            return Ok(if is_blank(raw) {
+                Cow::Borrowed(raw)
+            } else {
+                self.resolve(raw, section)
+            });
+        }
         let mut acc: Option<Cow<'a, str>> = None;
         loop {
             match self.next(section)? {

@@ -59,6 +59,17 @@ pub(crate) fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
     scan(hay, |w| has_zero(w ^ s), |x| x == b)
 }
 
+/// The first occurrence of `a` or `b` in `hay`.
+#[inline]
+pub(crate) fn find_either(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    let (sa, sb) = (splat(a), splat(b));
+    scan(
+        hay,
+        |w| has_zero(w ^ sa) | has_zero(w ^ sb),
+        |x| x == a || x == b,
+    )
+}
+
 /// The first byte a JSON string must escape: `"`, `\` or a control character.
 #[inline]
 pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
@@ -99,6 +110,10 @@ mod tests {
         for s in samples {
             for b in [b'<', b'"', b'\'', b'&', 0xEF, 0x80, 0x01] {
                 assert_eq!(find_byte(s, b), s.iter().position(|&x| x == b), "{s:?} {b}");
+                assert_eq!(
+                    find_either(s, b, b'<'),
+                    s.iter().position(|&x| x == b || x == b'<')
+                );
             }
             assert_eq!(
                 find_json_escape(s),
