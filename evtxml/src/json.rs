@@ -204,6 +204,43 @@ impl<'o> JsonWriter<'o> {
     }
 }
 
+/// Keys written from string literals that need no escaping (checked in debug builds): the
+/// profiles' fixed field names, written without scanning.
+impl JsonWriter<'_> {
+    #[inline]
+    pub(crate) fn lit_key(&mut self, k: &'static str) {
+        debug_assert!(
+            !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal key needs escaping"
+        );
+        self.sep();
+        self.out.reserve(k.len().saturating_add(3));
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.comma = false;
+    }
+
+    #[inline]
+    pub(crate) fn lit_field_str(&mut self, k: &'static str, v: &str) {
+        self.lit_key(k);
+        self.str(v);
+    }
+
+    #[inline]
+    pub(crate) fn lit_field_opt_str(&mut self, k: &'static str, v: Option<&str>) {
+        if let Some(v) = v {
+            self.lit_field_str(k, v);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn lit_field_u64(&mut self, k: &'static str, v: u64) {
+        self.lit_key(k);
+        self.u64(v);
+    }
+}
+
 fn write_u64(out: &mut Vec<u8>, mut v: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();

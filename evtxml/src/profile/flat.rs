@@ -25,23 +25,23 @@ pub(crate) fn write(event: &Event<'_>, meta: Option<&Metadata>, w: &mut JsonWrit
     let s = &event.system;
     w.begin_object();
     if let Some(n) = &s.event_id {
-        w.key("EventID");
+        w.lit_key("EventID");
         num(w, n);
     }
-    w.field_opt_str("Channel", s.channel.as_deref());
-    w.field_opt_str("Provider_Name", event.provider_name());
-    w.field_opt_str("Computer", s.computer.as_deref());
+    w.lit_field_opt_str("Channel", s.channel.as_deref());
+    w.lit_field_opt_str("Provider_Name", event.provider_name());
+    w.lit_field_opt_str("Computer", s.computer.as_deref());
     if let Some(n) = &s.event_record_id {
-        w.key("EventRecordID");
+        w.lit_key("EventRecordID");
         num(w, n);
     }
-    w.field_opt_str("TimeCreated", event.time_created());
+    w.lit_field_opt_str("TimeCreated", event.time_created());
     if let Some(n) = &s.level {
-        w.key("Level");
+        w.lit_key("Level");
         num(w, n);
     }
     if let Some(k) = &s.keywords {
-        w.field_str("Keywords", &k.raw);
+        w.lit_field_str("Keywords", &k.raw);
     }
     let mut pairs: Vec<(Cow<'_, str>, &str)> = Vec::new();
     match &event.payload {
@@ -80,12 +80,12 @@ pub(crate) fn write(event: &Event<'_>, meta: Option<&Metadata>, w: &mut JsonWrit
     }
     write_grouped(&pairs, w);
     if let Some(m) = meta {
-        w.field_opt_str("Collector_IpAddress", m.ip());
-        w.field_opt_str("Collector_Principal", m.principal.as_deref());
-        w.field_opt_str("Collector_Node", m.node.as_deref());
-        w.field_opt_str("Collector_Subscription", m.subscription_name.as_deref());
-        w.field_opt_str("Collector_SubscriptionId", m.subscription_uuid.as_deref());
-        w.field_opt_str("Collector_TimeReceived", m.time_received.as_deref());
+        w.lit_field_opt_str("Collector_IpAddress", m.ip());
+        w.lit_field_opt_str("Collector_Principal", m.principal.as_deref());
+        w.lit_field_opt_str("Collector_Node", m.node.as_deref());
+        w.lit_field_opt_str("Collector_Subscription", m.subscription_name.as_deref());
+        w.lit_field_opt_str("Collector_SubscriptionId", m.subscription_uuid.as_deref());
+        w.lit_field_opt_str("Collector_TimeReceived", m.time_received.as_deref());
     }
     w.end_object();
 }
@@ -180,14 +180,14 @@ pub(crate) fn write_raw(
     w: &mut JsonWriter<'_>,
 ) {
     w.begin_object();
-    w.field_str("Normalization_Status", "raw_only");
-    w.field_str("Normalization_Error", &error.to_string());
-    w.field_str("Raw", raw);
+    w.lit_field_str("Normalization_Status", "raw_only");
+    w.lit_field_str("Normalization_Error", &error.to_string());
+    w.lit_field_str("Raw", raw);
     if let Some(m) = meta {
-        w.field_opt_str("Collector_IpAddress", m.ip());
-        w.field_opt_str("Collector_Principal", m.principal.as_deref());
-        w.field_opt_str("Collector_Subscription", m.subscription_name.as_deref());
-        w.field_opt_str("Collector_TimeReceived", m.time_received.as_deref());
+        w.lit_field_opt_str("Collector_IpAddress", m.ip());
+        w.lit_field_opt_str("Collector_Principal", m.principal.as_deref());
+        w.lit_field_opt_str("Collector_Subscription", m.subscription_name.as_deref());
+        w.lit_field_opt_str("Collector_TimeReceived", m.time_received.as_deref());
     }
     w.end_object();
 }

@@ -61,15 +61,15 @@ pub(crate) fn event_type(
     }
 }
 
-fn num<T: Copy + Into<u64>>(w: &mut JsonWriter<'_>, k: &str, n: Option<&Num<'_, T>>) {
+fn num<T: Copy + Into<u64>>(w: &mut JsonWriter<'_>, k: &'static str, n: Option<&Num<'_, T>>) {
     if let Some(v) = n.and_then(|n| n.value) {
-        w.field_u64(k, v.into());
+        w.lit_field_u64(k, v.into());
     }
 }
 
-fn nonempty(w: &mut JsonWriter<'_>, k: &str, v: Option<&str>) {
+fn nonempty(w: &mut JsonWriter<'_>, k: &'static str, v: Option<&str>) {
     if let Some(v) = v.filter(|v| !v.is_empty()) {
-        w.field_str(k, v);
+        w.lit_field_str(k, v);
     }
 }
 
@@ -84,17 +84,17 @@ fn data_key<'x>(name: &'x str) -> Cow<'x, str> {
 pub(crate) fn write(event: &Event<'_>, meta: Option<&Metadata>, w: &mut JsonWriter<'_>) {
     let s = &event.system;
     w.begin_object();
-    w.field_opt_str("EventTime", event.time_created());
-    w.field_opt_str("Hostname", s.computer.as_deref());
+    w.lit_field_opt_str("EventTime", event.time_created());
+    w.lit_field_opt_str("Hostname", s.computer.as_deref());
     let kw = s.keywords.as_ref().and_then(|k| k.value);
     if let Some(k) = kw {
         // NXLog integers are signed 64-bit: the mask is written as its two's complement.
         w.field_i64("Keywords", i64::from_ne_bytes(k.to_ne_bytes()));
     }
     let (ty, sev_value, sev) = event_type(s.level.as_ref().and_then(|l| l.value), kw);
-    w.field_str("EventType", ty);
-    w.field_u64("SeverityValue", sev_value);
-    w.field_str("Severity", sev);
+    w.lit_field_str("EventType", ty);
+    w.lit_field_u64("SeverityValue", sev_value);
+    w.lit_field_str("Severity", sev);
     num(w, "EventID", s.event_id.as_ref());
     let provider = s.provider.as_ref();
     w.field_opt_str(
@@ -102,7 +102,7 @@ pub(crate) fn write(event: &Event<'_>, meta: Option<&Metadata>, w: &mut JsonWrit
         provider.and_then(|p| p.event_source_name.as_deref().or(p.name.as_deref())),
     );
     if let Some(g) = provider.and_then(|p| p.guid.as_ref()) {
-        w.field_str("ProviderGuid", &g.raw);
+        w.lit_field_str("ProviderGuid", &g.raw);
     }
     num(w, "Version", s.version.as_ref());
     num(w, "Task", s.task.as_ref());
@@ -110,17 +110,17 @@ pub(crate) fn write(event: &Event<'_>, meta: Option<&Metadata>, w: &mut JsonWrit
     num(w, "RecordNumber", s.event_record_id.as_ref());
     if let Some(c) = &s.correlation {
         if let Some(g) = &c.activity_id {
-            w.field_str("ActivityID", &g.raw);
+            w.lit_field_str("ActivityID", &g.raw);
         }
         if let Some(g) = &c.related_activity_id {
-            w.field_str("RelatedActivityID", &g.raw);
+            w.lit_field_str("RelatedActivityID", &g.raw);
         }
     }
     if let Some(x) = &s.execution {
         num(w, "ProcessID", x.process_id.as_ref());
         num(w, "ThreadID", x.thread_id.as_ref());
     }
-    w.field_opt_str("Channel", s.channel.as_deref());
+    w.lit_field_opt_str("Channel", s.channel.as_deref());
     w.field_opt_str(
         "UserID",
         s.security.as_ref().and_then(|x| x.user_id.as_deref()),
@@ -143,7 +143,7 @@ pub(crate) fn write(event: &Event<'_>, meta: Option<&Metadata>, w: &mut JsonWrit
             }
             crate::profile::flat::write_grouped(&pairs, w);
             if !unnamed.is_empty() {
-                w.key("Data");
+                w.lit_key("Data");
                 w.begin_array();
                 for v in unnamed {
                     w.str(v);
@@ -169,19 +169,19 @@ pub(crate) fn write(event: &Event<'_>, meta: Option<&Metadata>, w: &mut JsonWrit
         }
         Payload::ProcessingErrorData(p) => {
             if let Some(c) = &p.error_code {
-                w.field_str("ErrorCode", &c.raw);
+                w.lit_field_str("ErrorCode", &c.raw);
             }
-            w.field_opt_str("DataItemName", p.data_item_name.as_deref());
-            w.field_opt_str("EventPayload", p.event_payload.as_deref());
+            w.lit_field_opt_str("DataItemName", p.data_item_name.as_deref());
+            w.lit_field_opt_str("EventPayload", p.event_payload.as_deref());
         }
         Payload::None => {}
     }
     if let Some(m) = meta {
         if let Some(t) = m.time_received.as_deref() {
-            w.key("EventReceivedTime");
+            w.lit_key("EventReceivedTime");
             crate::profile::openwec::write_utc(t, w);
         }
-        w.key("OpenWEC");
+        w.lit_key("OpenWEC");
         crate::profile::openwec::openwec_data(Some(m), None, w);
     }
     w.end_object();
@@ -227,8 +227,8 @@ pub(crate) fn write_raw(
     w: &mut JsonWriter<'_>,
 ) {
     w.begin_object();
-    w.field_str("EventType", "ERROR");
-    w.key("OpenWEC");
+    w.lit_field_str("EventType", "ERROR");
+    w.lit_key("OpenWEC");
     crate::profile::openwec::openwec_data(
         meta,
         Some((raw, "FailedToRecoverRawContent", &error.to_string())),

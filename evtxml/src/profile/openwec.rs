@@ -6,16 +6,16 @@ use crate::json::JsonWriter;
 use crate::metadata::Metadata;
 use crate::profile::keyset::KeySet;
 
-fn num<T: Copy + Into<u64>>(w: &mut JsonWriter<'_>, k: &str, n: Option<&Num<'_, T>>) {
+fn num<T: Copy + Into<u64>>(w: &mut JsonWriter<'_>, k: &'static str, n: Option<&Num<'_, T>>) {
     if let Some(v) = n.and_then(|n| n.value) {
-        w.field_u64(k, v.into());
+        w.lit_field_u64(k, v.into());
     }
 }
 
 /// A non-empty string field (OpenWEC omits empty strings in `RenderingInfo`).
-fn nonempty(w: &mut JsonWriter<'_>, k: &str, v: Option<&str>) {
+fn nonempty(w: &mut JsonWriter<'_>, k: &'static str, v: Option<&str>) {
     if let Some(v) = v.filter(|v| !v.is_empty()) {
-        w.field_str(k, v);
+        w.lit_field_str(k, v);
     }
 }
 
@@ -32,16 +32,16 @@ pub(crate) fn write_with_error(
 ) {
     let s = &event.system;
     w.begin_object();
-    w.key("System");
+    w.lit_key("System");
     w.begin_object();
     if let Some(p) = &s.provider {
-        w.key("Provider");
+        w.lit_key("Provider");
         w.begin_object();
-        w.field_opt_str("Name", p.name.as_deref());
+        w.lit_field_opt_str("Name", p.name.as_deref());
         if let Some(g) = &p.guid {
-            w.field_str("Guid", &g.raw);
+            w.lit_field_str("Guid", &g.raw);
         }
-        w.field_opt_str("EventSourceName", p.event_source_name.as_deref());
+        w.lit_field_opt_str("EventSourceName", p.event_source_name.as_deref());
         w.end_object();
     }
     num(w, "EventID", s.event_id.as_ref());
@@ -51,25 +51,25 @@ pub(crate) fn write_with_error(
     num(w, "Task", s.task.as_ref());
     num(w, "Opcode", s.opcode.as_ref());
     if let Some(k) = &s.keywords {
-        w.field_str("Keywords", &k.raw);
+        w.lit_field_str("Keywords", &k.raw);
     }
     if let Some(t) = s.time_created.as_ref().and_then(|t| t.system_time.as_ref()) {
-        w.field_str("TimeCreated", &t.raw);
+        w.lit_field_str("TimeCreated", &t.raw);
     }
     num(w, "EventRecordID", s.event_record_id.as_ref());
     if let Some(c) = &s.correlation {
-        w.key("Correlation");
+        w.lit_key("Correlation");
         w.begin_object();
         if let Some(g) = &c.activity_id {
-            w.field_str("ActivityID", &g.raw);
+            w.lit_field_str("ActivityID", &g.raw);
         }
         if let Some(g) = &c.related_activity_id {
-            w.field_str("RelatedActivityID", &g.raw);
+            w.lit_field_str("RelatedActivityID", &g.raw);
         }
         w.end_object();
     }
     if let Some(x) = &s.execution {
-        w.key("Execution");
+        w.lit_key("Execution");
         w.begin_object();
         num(w, "ProcessID", x.process_id.as_ref());
         num(w, "ThreadID", x.thread_id.as_ref());
@@ -80,9 +80,9 @@ pub(crate) fn write_with_error(
         num(w, "ProcessorTime", x.processor_time.as_ref());
         w.end_object();
     }
-    w.field_opt_str("Channel", s.channel.as_deref());
-    w.field_opt_str("Computer", s.computer.as_deref());
-    w.field_opt_str("Container", s.container.as_deref());
+    w.lit_field_opt_str("Channel", s.channel.as_deref());
+    w.lit_field_opt_str("Computer", s.computer.as_deref());
+    w.lit_field_opt_str("Container", s.container.as_deref());
     w.field_opt_str(
         "UserID",
         s.security.as_ref().and_then(|x| x.user_id.as_deref()),
@@ -92,7 +92,7 @@ pub(crate) fn write_with_error(
     match &event.payload {
         Payload::None => {}
         Payload::EventData(d) => {
-            w.key("EventData");
+            w.lit_key("EventData");
             w.begin_object();
             // Named items become members (a repeated name keeps its last value, as a map
             // insert would); non-empty unnamed items go to "Data" in order.
@@ -115,7 +115,7 @@ pub(crate) fn write_with_error(
                 .filter(|i| i.name.is_none() && !i.value.is_empty())
                 .peekable();
             if unnamed.peek().is_some() {
-                w.key("Data");
+                w.lit_key("Data");
                 w.begin_array();
                 for i in unnamed {
                     w.str(&i.value);
@@ -123,12 +123,12 @@ pub(crate) fn write_with_error(
                 w.end_array();
             }
             if let Some(b) = d.binary.as_deref() {
-                w.field_str("Binary", b);
+                w.lit_field_str("Binary", b);
             }
             w.end_object();
         }
         Payload::UserData(u) => {
-            w.key("UserData");
+            w.lit_key("UserData");
             match u.raw {
                 Some(raw) => w.str(raw),
                 None => {
@@ -139,7 +139,7 @@ pub(crate) fn write_with_error(
             }
         }
         Payload::DebugData(d) => {
-            w.key("DebugData");
+            w.lit_key("DebugData");
             w.begin_object();
             for f in &d.fields {
                 let Some(name) = f.name.as_deref() else {
@@ -153,17 +153,17 @@ pub(crate) fn write_with_error(
             w.end_object();
         }
         Payload::ProcessingErrorData(p) => {
-            w.key("ProcessingErrorData");
+            w.lit_key("ProcessingErrorData");
             w.begin_object();
             num(w, "ErrorCode", p.error_code.as_ref());
-            w.field_opt_str("DataItemName", p.data_item_name.as_deref());
-            w.field_opt_str("EventPayload", p.event_payload.as_deref());
+            w.lit_field_opt_str("DataItemName", p.data_item_name.as_deref());
+            w.lit_field_opt_str("EventPayload", p.event_payload.as_deref());
             w.end_object();
         }
     }
 
     if let Some(r) = &event.rendering_info {
-        w.key("RenderingInfo");
+        w.lit_key("RenderingInfo");
         w.begin_object();
         nonempty(w, "Message", r.message.as_deref());
         nonempty(w, "Level", r.level.as_deref());
@@ -172,7 +172,7 @@ pub(crate) fn write_with_error(
         nonempty(w, "Channel", r.channel.as_deref());
         nonempty(w, "Provider", r.provider.as_deref());
         if let Some(k) = r.keywords.as_ref().filter(|k| !k.is_empty()) {
-            w.key("Keywords");
+            w.lit_key("Keywords");
             w.begin_array();
             for k in k {
                 w.str(k);
@@ -183,7 +183,7 @@ pub(crate) fn write_with_error(
         w.end_object();
     }
     if meta.is_some() || error.is_some() {
-        w.key("OpenWEC");
+        w.lit_key("OpenWEC");
         openwec_data(meta, error, w);
     }
     w.end_object();
@@ -197,14 +197,14 @@ pub(crate) fn openwec_data(
 ) {
     w.begin_object();
     if let Some(m) = meta {
-        w.field_opt_str("IpAddress", m.ip());
+        w.lit_field_opt_str("IpAddress", m.ip());
         if let Some(t) = m.time_received.as_deref() {
-            w.key("TimeReceived");
+            w.lit_key("TimeReceived");
             write_utc(t, w);
         }
-        w.field_opt_str("Principal", m.principal.as_deref());
-        w.field_opt_str("Client", m.client_or_principal());
-        w.field_opt_str("Node", m.node.as_deref());
+        w.lit_field_opt_str("Principal", m.principal.as_deref());
+        w.lit_field_opt_str("Client", m.client_or_principal());
+        w.lit_field_opt_str("Node", m.node.as_deref());
         let any_sub = m.subscription_uuid.is_some()
             || m.subscription_version.is_some()
             || m.subscription_name.is_some()
@@ -212,23 +212,23 @@ pub(crate) fn openwec_data(
             || m.client_revision.is_some()
             || m.server_revision.is_some();
         if any_sub {
-            w.key("Subscription");
+            w.lit_key("Subscription");
             w.begin_object();
-            w.field_opt_str("Uuid", m.subscription_uuid.as_deref());
-            w.field_opt_str("Version", m.subscription_version.as_deref());
-            w.field_opt_str("Name", m.subscription_name.as_deref());
-            w.field_opt_str("Uri", m.subscription_uri.as_deref());
-            w.field_opt_str("ClientRevision", m.client_revision.as_deref());
-            w.field_opt_str("ServerRevision", m.server_revision.as_deref());
+            w.lit_field_opt_str("Uuid", m.subscription_uuid.as_deref());
+            w.lit_field_opt_str("Version", m.subscription_version.as_deref());
+            w.lit_field_opt_str("Name", m.subscription_name.as_deref());
+            w.lit_field_opt_str("Uri", m.subscription_uri.as_deref());
+            w.lit_field_opt_str("ClientRevision", m.client_revision.as_deref());
+            w.lit_field_opt_str("ServerRevision", m.server_revision.as_deref());
             w.end_object();
         }
     }
     if let Some((raw, ty, message)) = error {
-        w.key("Error");
+        w.lit_key("Error");
         w.begin_object();
-        w.field_str("OriginalContent", raw);
-        w.field_str("Type", ty);
-        w.field_str("Message", message);
+        w.lit_field_str("OriginalContent", raw);
+        w.lit_field_str("Type", ty);
+        w.lit_field_str("Message", message);
         w.end_object();
     }
     w.end_object();
@@ -254,7 +254,7 @@ pub(crate) fn write_raw(
     w: &mut JsonWriter<'_>,
 ) {
     w.begin_object();
-    w.key("OpenWEC");
+    w.lit_key("OpenWEC");
     openwec_data(
         meta,
         Some((raw, "FailedToRecoverRawContent", &error.to_string())),
