@@ -10,6 +10,7 @@
 /// Fuzz oracles, one module per area; each function panics when a property fails.
 pub mod oracles {
     pub mod auth;
+    pub mod evtxml;
     pub mod kerberos;
     pub mod sldc;
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decrypt;
+mod events;
 mod io;
 mod sldc;
 
@@ -23,6 +24,9 @@ struct Cli {
 enum Command {
     /// Decrypt captured multipart/encrypted bodies offline, given the session keys.
     Decrypt(decrypt::DecryptArgs),
+    /// Rendered Windows events: normalize them into JSON profiles.
+    #[command(subcommand)]
+    Events(events::EventsCommand),
     /// SLDC (ECMA-321) compression, as WinRM's `Content-Encoding: SLDC`.
     Sldc(sldc::SldcArgs),
 }
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<(), io::CliError> = match cli.command {
         Command::Decrypt(args) => decrypt::run(args),
+        Command::Events(cmd) => events::run(cmd),
         Command::Sldc(args) => sldc::run(args),
     };
     io::finish(result)

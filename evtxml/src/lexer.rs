@@ -1,0 +1,511 @@
+//! A small XML 1.0 tokenizer specialised for rendered events.
+//!
+//! quick-xml's `NsReader` spent about half of the normalize time on work an event does not need
+//! (re-validating UTF-8 per event, splitting text at every reference, general namespace
+//! bookkeeping), which kept the crate near the speed of a DOM parser. This lexer works on an
+//! already validated `&str`, finds markup with `str::find` (memchr-based), borrows everything,
+//! and keeps only what the parser needs: element names with end-tag matching, attributes as raw
+//! slices, namespace declarations in scope, text and CDATA as raw slices.
+//!
+//! Well-formedness it enforces: matching end tags, no `<` in attribute values, quoted
+//! attribute values, unique attribute names, closed comments/CDATA/PIs/tags, no DTD (reported
+//! so the caller can refuse it). References inside text and values are resolved by the caller.
+
+use std::borrow::Cow;
+
+/// A tokenizer error: where, what, and whether the input simply ended too early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LexError {
+    pub(crate) offset: usize,
+    pub(crate) reason: &'static str,
+    /// The input ended inside markup or with open elements.
+    pub(crate) truncated: bool,
+}
+
+/// A start tag. Its attributes are in [`Lexer::attrs`] until the next token is read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StartTag<'a> {
+    /// Qualified name as written.
+    pub(crate) name: &'a str,
+}
+
+impl<'a> StartTag<'a> {
+    /// The local part of the name.
+    pub(crate) fn local(&self) -> &'a str {
+        match colon(self.name) {
+            Some(i) => self.name.get(i.saturating_add(1)..).unwrap_or(self.name),
+            None => self.name,
+        }
+    }
+}
+
+/// An attribute: qualified name and raw (still escaped) value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawAttr<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+}
+
+/// One token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Lex<'a> {
+    /// `<name …>` (`empty` for `<name …/>`, which has no matching end token).
+    Start(StartTag<'a>, bool),
+    /// `</name>`.
+    End,
+    /// Character data, raw: references not yet resolved.
+    Text(&'a str),
+    /// The content of a CDATA section.
+    CData(&'a str),
+    /// `<!DOCTYPE`: the rest of the input is skipped.
+    DocType,
+    /// End of input with no open element.
+    Eof,
+}
+
+/// How a name resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Resolved<'a> {
+    /// No prefix and no default namespace.
+    Unbound,
+    /// Bound to the event schema's namespace ([`EVENT_NS`](crate::EVENT_NS)).
+    EventNs,
+    /// Bound to this URI.
+    Bound(Cow<'a, str>),
+    /// A prefix with no declaration in scope.
+    UnknownPrefix,
+}
+
+#[derive(Debug)]
+pub(crate) struct Lexer<'a> {
+    src: &'a str,
+    pos: usize,
+    /// Open elements: name and the namespace-binding count to restore at their end.
+    stack: Vec<(&'a str, usize)>,
+    /// Namespace bindings in scope: (prefix, "" for the default; URI, "" to unbind; whether
+    /// the URI is the event namespace, decided once per declaration).
+    ns: Vec<(&'a str, Cow<'a, str>, bool)>,
+    /// Attributes of the last start tag.
+    pub(crate) attrs: Vec<RawAttr<'a>>,
+    /// The last token was an empty-element tag whose scope must be closed before the next one.
+    close_empty: Option<usize>,
+    /// Skip whitespace-only text (set by the parser where only elements are meaningful).
+    pub(crate) skip_blank: bool,
+}
+
+/// Position of the first `:` of a (short) qualified name.
+#[inline]
+pub(crate) fn colon(name: &str) -> Option<usize> {
+    name.bytes().position(|b| b == b':')
+}
+
+#[expect(
+    clippy::indexing_slicing,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    reason = "const table construction, i < 256"
+)]
+const NAME_END: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = matches!(
+            b,
+            b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>' | b'=' | b'<' | b'"' | b'\'' | b'&'
+        );
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+#[inline]
+fn is_name_end(b: u8) -> bool {
+    NAME_END.get(usize::from(b)).copied().unwrap_or(true)
+}
+
+impl<'a> Lexer<'a> {
+    pub(crate) fn new(src: &'a str) -> Self {
+        Self {
+            src,
+            pos: 0,
+            stack: Vec::new(),
+            ns: Vec::new(),
+            attrs: Vec::new(),
+            close_empty: None,
+            skip_blank: false,
+        }
+    }
+
+    /// Byte offset of the next token.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn err(&self, offset: usize, reason: &'static str) -> LexError {
+        LexError {
+            offset,
+            reason,
+            truncated: false,
+        }
+    }
+
+    fn eof(&self, reason: &'static str) -> LexError {
+        LexError {
+            offset: self.src.len(),
+            reason,
+            truncated: true,
+        }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.src.as_bytes()
+    }
+
+    fn slice(&self, a: usize, b: usize) -> &'a str {
+        self.src.get(a..b).unwrap_or_default()
+    }
+
+    /// Finds `pat` at or after `from`; returns its absolute offset.
+    fn find(&self, from: usize, pat: &str) -> Option<usize> {
+        let hay = self.src.get(from..)?;
+        hay.find(pat).and_then(|i| from.checked_add(i))
+    }
+
+    /// Finds the byte `b` (ASCII) at or after `from` (memchr-based).
+    fn find_byte(&self, from: usize, b: u8) -> Option<usize> {
+        let hay = self.bytes().get(from..)?;
+        crate::swar::find_byte(hay, b).and_then(|i| from.checked_add(i))
+    }
+
+    /// Resolves the prefix of a qualified name against the declarations in scope.
+    pub(crate) fn resolve(&self, qname: &str) -> Resolved<'a> {
+        let prefix = match colon(qname) {
+            Some(i) => qname.get(..i).unwrap_or_default(),
+            None => "",
+        };
+        let found = if prefix.is_empty() {
+            self.ns.iter().rev().find(|(p, _, _)| p.is_empty())
+        } else {
+            self.ns.iter().rev().find(|(p, _, _)| *p == prefix)
+        };
+        match found {
+            Some((_, _, true)) => Resolved::EventNs,
+            Some((_, uri, _)) if uri.is_empty() => Resolved::Unbound,
+            Some((_, uri, _)) => Resolved::Bound(uri.clone()),
+            None if prefix.is_empty() || prefix == "xml" => Resolved::Unbound,
+            None => Resolved::UnknownPrefix,
+        }
+    }
+
+    /// Reads the next token.
+    pub(crate) fn next(&mut self) -> Result<Lex<'a>, LexError> {
+        if let Some(n) = self.close_empty.take() {
+            self.ns.truncate(n);
+        }
+        let mut start = self.pos;
+        let first = loop {
+            let Some(&first) = self.bytes().get(start) else {
+                return if self.stack.is_empty() {
+                    Ok(Lex::Eof)
+                } else {
+                    Err(self.eof("input ended with open elements"))
+                };
+            };
+            if first == b'<' {
+                break first;
+            }
+            let end = self.find_byte(start, b'<').unwrap_or(self.src.len());
+            self.pos = end;
+            let text = self.slice(start, end);
+            if !(self.skip_blank && text.bytes().all(is_ws)) {
+                return Ok(Lex::Text(text));
+            }
+            start = end;
+        };
+        let _ = first;
+        let after = start.saturating_add(1);
+        match self.bytes().get(after) {
+            None => Err(self.eof("input ended in markup")),
+            Some(b'/') => self.end_tag(start),
+            Some(b'!') => {
+                let rest = self.slice(after, self.src.len());
+                if rest.starts_with("!--") {
+                    let body = after.saturating_add(3);
+                    let end = self.find(body, "-->").ok_or(self.eof("unclosed comment"))?;
+                    self.pos = end.saturating_add(3);
+                    self.next()
+                } else if rest.starts_with("![CDATA[") {
+                    let body = after.saturating_add(8);
+                    let end = self.find(body, "]]>").ok_or(self.eof("unclosed cdata"))?;
+                    if self.stack.is_empty() {
+                        return Err(self.err(start, "cdata outside the root element"));
+                    }
+                    self.pos = end.saturating_add(3);
+                    Ok(Lex::CData(self.slice(body, end)))
+                } else if rest.starts_with("!DOCTYPE") {
+                    // Refused by the caller; nothing after it is read.
+                    self.pos = self.src.len();
+                    self.stack.clear();
+                    Ok(Lex::DocType)
+                } else if rest.len() < 8 {
+                    Err(self.eof("input ended in markup"))
+                } else {
+                    Err(self.err(start, "invalid markup"))
+                }
+            }
+            Some(b'?') => {
+                let end = self
+                    .find(after, "?>")
+                    .ok_or(self.eof("unclosed processing instruction"))?;
+                self.pos = end.saturating_add(2);
+                self.next()
+            }
+            Some(_) => self.start_tag(start),
+        }
+    }
+
+    /// Fast path for `<x …>text</x>`: right after the start tag of `x` was returned, reads the
+    /// raw text and the matching end tag in one step. Returns `None`, with nothing consumed,
+    /// when the content is anything else (child elements, comments, CDATA, no end tag).
+    pub(crate) fn simple_content(&mut self) -> Option<&'a str> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let &(name, ns_len) = self.stack.last()?;
+        let start = self.pos;
+        let lt = self.find_byte(start, b'<')?;
+        let b = self.bytes();
+        if b.get(lt.saturating_add(1)) != Some(&b'/') {
+            return None;
+        }
+        let name_start = lt.saturating_add(2);
+        let name_end = name_start.checked_add(name.len())?;
+        if b.get(name_start..name_end)? != name.as_bytes() {
+            return None;
+        }
+        let close = self.skip_ws(name_end);
+        if b.get(close) != Some(&b'>') {
+            return None;
+        }
+        self.stack.pop();
+        self.ns.truncate(ns_len);
+        self.pos = close.saturating_add(1);
+        Some(self.slice(start, lt))
+    }
+
+    fn name_at(&self, at: usize) -> Result<(&'a str, usize), LexError> {
+        let b = self.bytes();
+        let mut i = at;
+        while let Some(&c) = b.get(i) {
+            if is_name_end(c) {
+                break;
+            }
+            i = i.saturating_add(1);
+        }
+        if i >= b.len() {
+            return Err(self.eof("input ended in a name"));
+        }
+        if i == at {
+            return Err(self.err(at, "expected a name"));
+        }
+        Ok((self.slice(at, i), i))
+    }
+
+    fn skip_ws(&self, mut i: usize) -> usize {
+        let b = self.bytes();
+        while b.get(i).is_some_and(|c| is_ws(*c)) {
+            i = i.saturating_add(1);
+        }
+        i
+    }
+
+    fn end_tag(&mut self, start: usize) -> Result<Lex<'a>, LexError> {
+        let (name, i) = self.name_at(start.saturating_add(2))?;
+        let i = self.skip_ws(i);
+        match self.bytes().get(i) {
+            Some(b'>') => {}
+            None => return Err(self.eof("input ended in an end tag")),
+            Some(_) => return Err(self.err(i, "invalid end tag")),
+        }
+        match self.stack.pop() {
+            Some((open, n)) if open == name => {
+                self.ns.truncate(n);
+                self.pos = i.saturating_add(1);
+                Ok(Lex::End)
+            }
+            Some(_) => Err(self.err(start, "mismatched end tag")),
+            None => Err(self.err(start, "unmatched end tag")),
+        }
+    }
+
+    fn start_tag(&mut self, start: usize) -> Result<Lex<'a>, LexError> {
+        let (name, mut i) = self.name_at(start.saturating_add(1))?;
+        self.attrs.clear();
+        let ns_before = self.ns.len();
+        let b = self.bytes();
+        loop {
+            let j = self.skip_ws(i);
+            let had_ws = j > i;
+            i = j;
+            match b.get(i) {
+                None => return Err(self.eof("input ended in a start tag")),
+                Some(b'>') => {
+                    self.stack.push((name, ns_before));
+                    self.pos = i.saturating_add(1);
+                    return Ok(Lex::Start(StartTag { name }, false));
+                }
+                Some(b'/') => match b.get(i.saturating_add(1)) {
+                    Some(b'>') => {
+                        self.close_empty = Some(ns_before);
+                        self.pos = i.saturating_add(2);
+                        return Ok(Lex::Start(StartTag { name }, true));
+                    }
+                    None => return Err(self.eof("input ended in a start tag")),
+                    Some(_) => return Err(self.err(i, "invalid start tag")),
+                },
+                Some(_) if !had_ws => {
+                    return Err(self.err(i, "expected whitespace before an attribute"));
+                }
+                Some(_) => {
+                    let (aname, k) = self.name_at(i)?;
+                    let k = self.skip_ws(k);
+                    if b.get(k) != Some(&b'=') {
+                        return Err(if k >= b.len() {
+                            self.eof("input ended in an attribute")
+                        } else {
+                            self.err(k, "expected '=' after an attribute name")
+                        });
+                    }
+                    let q = self.skip_ws(k.saturating_add(1));
+                    let quote = match b.get(q) {
+                        Some(c @ (b'"' | b'\'')) => *c,
+                        None => return Err(self.eof("input ended in an attribute")),
+                        Some(_) => return Err(self.err(q, "unquoted attribute value")),
+                    };
+                    let vstart = q.saturating_add(1);
+                    let vend = b
+                        .get(vstart..)
+                        .and_then(|h| crate::swar::find_either(h, quote, b'<'))
+                        .and_then(|i| vstart.checked_add(i))
+                        .ok_or(self.eof("input ended in an attribute value"))?;
+                    if b.get(vend) == Some(&b'<') {
+                        return Err(self.err(vend, "'<' in an attribute value"));
+                    }
+                    let value = self.slice(vstart, vend);
+                    if self.attrs.iter().any(|a| a.name == aname) {
+                        return Err(self.err(i, "duplicate attribute"));
+                    }
+                    self.attrs.push(RawAttr { name: aname, value });
+                    let prefix = if aname == "xmlns" {
+                        Some("")
+                    } else {
+                        aname.strip_prefix("xmlns:")
+                    };
+                    if let Some(p) = prefix {
+                        let uri = crate::charset::unescape(value).unwrap_or(Cow::Borrowed(value));
+                        let is_event = uri == crate::EVENT_NS;
+                        self.ns.push((p, uri, is_event));
+                    }
+                    i = vend.saturating_add(1);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(s: &str) -> Result<Vec<String>, LexError> {
+        let mut l = Lexer::new(s);
+        let mut out = Vec::new();
+        loop {
+            let t = l.next()?;
+            out.push(match t {
+                Lex::Start(t, e) => format!(
+                    "<{}{}{}>",
+                    t.name,
+                    if l.attrs.is_empty() { "" } else { " @" },
+                    if e { "/" } else { "" }
+                ),
+                Lex::End => "</>".into(),
+                Lex::Text(t) => format!("t:{t}"),
+                Lex::CData(t) => format!("c:{t}"),
+                Lex::DocType => "doctype".into(),
+                Lex::Eof => break,
+            });
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn tokens_and_errors() {
+        assert_eq!(
+            tokens("<?xml version='1.0'?><!-- c --><a x='1'><b/>t&amp;<![CDATA[<x>]]></a>")
+                .unwrap(),
+            ["<a @>", "<b/>", "t:t&amp;", "c:<x>", "</>"]
+        );
+        assert!(tokens("<a></b>").is_err());
+        assert!(tokens("</a>").is_err());
+        assert!(tokens("<a x='<'/>").is_err());
+        assert!(tokens("<a x='1' x='2'/>").is_err());
+        assert!(tokens("<a x=1/>").is_err());
+        assert!(tokens("<a x='1'y='2'/>").is_err());
+        assert!(tokens("<a>").unwrap_err().truncated);
+        assert!(tokens("<a x='1").unwrap_err().truncated);
+        assert!(tokens("<a><!-- x").unwrap_err().truncated);
+        assert_eq!(
+            tokens("<!DOCTYPE a><a/>").unwrap().first().unwrap(),
+            "doctype"
+        );
+    }
+
+    #[test]
+    fn namespaces_are_scoped() {
+        let mut l = Lexer::new("<a xmlns='u1' xmlns:p='u2'><p:b xmlns='u3'><c/></p:b><d/></a>");
+        let mut seen = Vec::new();
+        while let Ok(t) = l.next() {
+            match t {
+                Lex::Start(t, _) => seen.push((t.name, l.resolve(t.name))),
+                Lex::Eof => break,
+                _ => {}
+            }
+        }
+        let b = |s: &'static str| Resolved::Bound(Cow::Borrowed(s));
+        assert_eq!(
+            seen,
+            [
+                ("a", b("u1")),
+                ("p:b", b("u2")),
+                ("c", b("u3")),
+                ("d", b("u1"))
+            ]
+        );
+        let mut l = Lexer::new(
+            "<a xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><b xmlns=''/><q:c/></a>",
+        );
+        let mut seen = Vec::new();
+        while let Ok(t) = l.next() {
+            match t {
+                Lex::Start(t, _) => seen.push(l.resolve(t.name)),
+                Lex::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(
+            seen,
+            [
+                Resolved::EventNs,
+                Resolved::Unbound,
+                Resolved::UnknownPrefix
+            ]
+        );
+    }
+}

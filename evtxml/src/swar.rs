@@ -1,0 +1,139 @@
+//! Byte searches eight bytes at a time ("SIMD within a register"), without `unsafe`.
+//!
+//! `has_zero`/`has_less` may flag false positives only in bytes *above* a true match, so the
+//! lowest flagged byte of a little-endian word is always the first real match.
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+#[inline]
+fn has_zero(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// Bytes `< n` (for `n <= 128`).
+#[inline]
+fn has_less(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(LO.wrapping_mul(u64::from(n))) & !x & HI
+}
+
+#[inline]
+fn splat(b: u8) -> u64 {
+    LO.wrapping_mul(u64::from(b))
+}
+
+#[inline]
+fn word(chunk: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    u64::from_le_bytes(w)
+}
+
+#[inline]
+fn first(mask: u64) -> usize {
+    usize::try_from(mask.trailing_zeros() / 8).unwrap_or(0)
+}
+
+/// Scans `hay` for the first byte where `hit(word)` flags, eight bytes at a time, finishing
+/// the tail with `slow`.
+#[inline]
+fn scan(hay: &[u8], hit: impl Fn(u64) -> u64, slow: impl Fn(u8) -> bool) -> Option<usize> {
+    let chunks = hay.chunks_exact(8);
+    let tail = chunks.remainder();
+    for (i, c) in chunks.enumerate() {
+        let m = hit(word(c));
+        if m != 0 {
+            return Some(i.saturating_mul(8).saturating_add(first(m)));
+        }
+    }
+    let base = hay.len().saturating_sub(tail.len());
+    tail.iter()
+        .position(|&b| slow(b))
+        .map(|p| base.saturating_add(p))
+}
+
+/// The first occurrence of `b` in `hay`.
+#[inline]
+pub(crate) fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+    let s = splat(b);
+    scan(hay, |w| has_zero(w ^ s), |x| x == b)
+}
+
+/// The first occurrence of `a` or `b` in `hay`.
+#[inline]
+pub(crate) fn find_either(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    let (sa, sb) = (splat(a), splat(b));
+    scan(
+        hay,
+        |w| has_zero(w ^ sa) | has_zero(w ^ sb),
+        |x| x == a || x == b,
+    )
+}
+
+/// The first byte a JSON string must escape: `"`, `\` or a control character.
+#[inline]
+pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
+    let (q, bs) = (splat(b'"'), splat(b'\\'));
+    scan(
+        hay,
+        |w| has_less(w, 0x20) | has_zero(w ^ q) | has_zero(w ^ bs),
+        |x| x < 0x20 || x == b'"' || x == b'\\',
+    )
+}
+
+/// The first byte that may need attention in XML text: `&`, a control character (including
+/// TAB/LF/CR, which the caller re-checks) or 0xEF (the lead byte of U+FFFE/U+FFFF).
+#[inline]
+pub(crate) fn find_text_special(hay: &[u8]) -> Option<usize> {
+    let (amp, ef) = (splat(b'&'), splat(0xEF));
+    scan(
+        hay,
+        |w| has_less(w, 0x20) | has_zero(w ^ amp) | has_zero(w ^ ef),
+        |x| x < 0x20 || x == b'&' || x == 0xEF,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_a_plain_search() {
+        let samples: [&[u8]; 6] = [
+            b"",
+            b"abc",
+            b"0123456789abcdef<",
+            b"<<<<<<<<<<<<<<<<",
+            b"\x01\xff\x80\x7f\"\\&\xef plain text that is long enough",
+            "é€\u{1F600}<\"".as_bytes(),
+        ];
+        for s in samples {
+            for b in [b'<', b'"', b'\'', b'&', 0xEF, 0x80, 0x01] {
+                assert_eq!(find_byte(s, b), s.iter().position(|&x| x == b), "{s:?} {b}");
+                assert_eq!(
+                    find_either(s, b, b'<'),
+                    s.iter().position(|&x| x == b || x == b'<')
+                );
+            }
+            assert_eq!(
+                find_json_escape(s),
+                s.iter().position(|&x| x < 0x20 || x == b'"' || x == b'\\')
+            );
+            assert_eq!(
+                find_text_special(s),
+                s.iter().position(|&x| x < 0x20 || x == b'&' || x == 0xEF)
+            );
+        }
+        // Every position of a match, every byte value around it.
+        for len in 0..20 {
+            for at in 0..len {
+                for other in [0u8, 0x1f, 0x20, 0x7f, 0x80, 0xfe, 0xff] {
+                    let mut v = vec![other; len];
+                    v[at] = b'<';
+                    let want = v.iter().position(|&x| x == b'<');
+                    assert_eq!(find_byte(&v, b'<'), want);
+                }
+            }
+        }
+    }
+}
