@@ -564,6 +564,21 @@ impl Decompressor {
             if self.pos > WIN - MARGIN && !self.make_room() {
                 return Ok(None);
             }
+            if !boundary {
+                // Room for symbols starting below `limit`: the window margin, and the
+                // caller's room (a symbol may overshoot it by at most MAX_MATCH - 1 bytes).
+                let limit = core::cmp::min(WIN - MARGIN, self.drain.saturating_add(room));
+                if self.pos < limit {
+                    self.fast(cur, limit);
+                    let pending = self.pos - self.drain;
+                    if pending > 0 && pending >= room {
+                        return Ok(None);
+                    }
+                    if self.pos > WIN - MARGIN && !self.make_room() {
+                        return Ok(None);
+                    }
+                }
+            }
             if self.nbits < MAX_SYMBOL_BITS {
                 self.refill(cur);
             }
@@ -721,53 +736,314 @@ impl Decompressor {
     }
 
     /// Executes a copy pointer: `len` bytes from absolute history position `disp`.
+    #[inline(always)]
+    fn copy(&mut self, len: usize, disp: usize) {
+        let (pos, wpos, fill) =
+            copy_match(&mut self.win, self.pos, self.wpos, self.fill, len, disp);
+        self.pos = pos;
+        self.wpos = wpos;
+        self.fill = fill;
+    }
+
+    /// The fast path: data symbols while at least 8 input bytes remain (so the bit buffer is
+    /// refilled a word at a time) and `pos` stays below `limit` (so the window has room and the
+    /// caller's room is not exceeded). Stops before a control symbol and leaves it, and
+    /// everything unusual, to the general loop in [`data`](Self::data).
+    fn fast(&mut self, cur: &mut Cursor<'_>, limit: usize) {
+        if self.scheme == Scheme::One {
+            if self.fill < HISTORY {
+                // Until the history is full (after a Reset), with `fill` bookkeeping.
+                let full_at = self.pos.saturating_add(HISTORY.saturating_sub(self.fill));
+                self.fast_partial(cur, core::cmp::min(limit, full_at));
+            }
+            if self.fill >= HISTORY {
+                self.fast_full(cur, limit);
+            }
+        } else {
+            self.fast_partial(cur, limit);
+        }
+    }
+
+    /// [`fast`](Self::fast) for scheme 1 with a full history: no `fill` bookkeeping, and the
+    /// history write position derived from `pos`.
     #[expect(
         clippy::arithmetic_side_effects,
         clippy::indexing_slicing,
-        reason = "HISTORY <= pos <= WIN - MARGIN, 1 <= dist <= 1024, len <= 271: every index \
-                  below stays in pos - 1024 .. pos + 271 + 16 < WIN"
+        reason = "hot loop; at + 8 <= input.len() before each refill, pos < limit <= WIN - \
+                  MARGIN before each symbol, bit counts <= 63, shifts < 64"
     )]
-    #[inline(always)]
-    fn copy(&mut self, len: usize, disp: usize) {
-        // Distance back from the write position to history[disp]; 1024 when disp == wpos
-        // (the oldest byte, read before the first byte of the match overwrites it).
-        let dist = ((self.wpos.wrapping_sub(disp).wrapping_sub(1)) & (HISTORY - 1)) + 1;
-        let pos = self.pos;
-        let src = pos - dist;
-        if dist > self.fill {
-            // Reaches into history not written since the last Reset: those bytes are zero.
-            let floor = pos - self.fill;
-            for i in 0..len {
-                let s = src + i;
-                self.win[pos + i] = if s < floor { 0 } else { self.win[s] };
-            }
-        } else if dist >= 16 {
-            let mut i = 0;
-            while i < len {
-                let (head, tail) = self.win.split_at_mut(pos + i);
-                let from: &[u8; 16] = head[src + i..src + i + 16].try_into().unwrap_or(&[0; 16]);
-                tail[..16].copy_from_slice(from);
-                i += 16;
-            }
-        } else {
-            // Short distance: byte by byte until one 16-byte step is a multiple of `dist` away,
-            // then 16-byte steps.
-            let step = dist * 16_usize.div_ceil(dist);
-            let head_len = core::cmp::min(len, step);
-            for i in 0..head_len {
-                self.win[pos + i] = self.win[src + i];
-            }
-            let mut i = head_len;
-            while i < len {
-                let (head, tail) = self.win.split_at_mut(pos + i);
-                let s = pos + i - step;
-                let from: &[u8; 16] = head[s..s + 16].try_into().unwrap_or(&[0; 16]);
-                tail[..16].copy_from_slice(from);
-                i += 16;
-            }
+    #[inline(never)]
+    fn fast_full(&mut self, cur: &mut Cursor<'_>, limit: usize) {
+        let input = cur.input;
+        if input.len() < 8 {
+            return;
         }
-        self.pos = pos + len;
-        self.wpos = (self.wpos + len) & (HISTORY - 1);
-        self.fill = core::cmp::min(self.fill + len, HISTORY);
+        let in_last = input.len() - 8;
+        let start_at = cur.at;
+        let mut at = cur.at;
+        let mut bitbuf = self.bitbuf;
+        let mut nbits = self.nbits;
+        let mut pos = self.pos;
+        // wpos == (pos + wbias) mod 1024 throughout.
+        let wbias = self.wpos.wrapping_sub(pos);
+        let win = &mut self.win;
+        loop {
+            if pos >= limit {
+                break;
+            }
+            if nbits < MAX_SYMBOL_BITS {
+                if at > in_last {
+                    break;
+                }
+                let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
+                bitbuf |= u64::from_be_bytes(chunk) >> nbits;
+                let k = (63 - nbits) >> 3;
+                at += us(k);
+                nbits += k << 3;
+            }
+            if bitbuf >> 63 == 0 {
+                win[pos] = low_byte(top(bitbuf << 1, 8));
+                bitbuf <<= 9;
+                nbits -= 9;
+                pos += 1;
+                continue;
+            }
+            if top(bitbuf, 9) == 0x1ff {
+                break;
+            }
+            let entry = MATCH_FIELD[us(top(bitbuf << 1, 12))];
+            let len = usize::from(entry & 0x1ff);
+            let field = u32::from(entry >> 9);
+            let disp = us(top(bitbuf << (1 + field), 10));
+            let need = 11 + field;
+            bitbuf <<= need;
+            nbits -= need;
+            let dist =
+                ((pos.wrapping_add(wbias).wrapping_sub(disp).wrapping_sub(1)) & (HISTORY - 1)) + 1;
+            copy_back(win, pos, dist, len);
+            pos += len;
+        }
+        self.loaded += u64::try_from(at - start_at).unwrap_or(0);
+        cur.at = at;
+        self.bitbuf = bitbuf;
+        self.nbits = nbits;
+        self.wpos = pos.wrapping_add(wbias) & (HISTORY - 1);
+        self.pos = pos;
+    }
+
+    #[expect(
+        clippy::arithmetic_side_effects,
+        clippy::indexing_slicing,
+        reason = "hot loop; at + 8 <= input.len() before each refill, pos < limit <= WIN - \
+                  MARGIN before each symbol, bit counts <= 63, shifts < 64"
+    )]
+    #[inline(never)]
+    fn fast_partial(&mut self, cur: &mut Cursor<'_>, limit: usize) {
+        let input = cur.input;
+        if input.len() < 8 {
+            return;
+        }
+        let in_last = input.len() - 8;
+        let start_at = cur.at;
+        let mut at = cur.at;
+        let mut bitbuf = self.bitbuf;
+        let mut nbits = self.nbits;
+        let mut pos = self.pos;
+        let mut wpos = self.wpos;
+        let mut fill = self.fill;
+        let win = &mut self.win;
+        match self.scheme {
+            Scheme::One => loop {
+                if pos >= limit {
+                    break;
+                }
+                if nbits < MAX_SYMBOL_BITS {
+                    if at > in_last {
+                        break;
+                    }
+                    let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
+                    bitbuf |= u64::from_be_bytes(chunk) >> nbits;
+                    let k = (63 - nbits) >> 3;
+                    at += us(k);
+                    nbits += k << 3;
+                }
+                if bitbuf >> 63 == 0 {
+                    win[pos] = low_byte(top(bitbuf << 1, 8));
+                    bitbuf <<= 9;
+                    nbits -= 9;
+                    pos += 1;
+                    wpos = (wpos + 1) & (HISTORY - 1);
+                    fill += usize::from(fill < HISTORY);
+                    continue;
+                }
+                if top(bitbuf, 9) == 0x1ff {
+                    break;
+                }
+                let entry = MATCH_FIELD[us(top(bitbuf << 1, 12))];
+                let len = usize::from(entry & 0x1ff);
+                let field = u32::from(entry >> 9);
+                let disp = us(top(bitbuf << (1 + field), 10));
+                let need = 11 + field;
+                bitbuf <<= need;
+                nbits -= need;
+                (pos, wpos, fill) = copy_match(win, pos, wpos, fill, len, disp);
+            },
+            Scheme::Two => loop {
+                if pos >= limit {
+                    break;
+                }
+                if nbits < MAX_SYMBOL_BITS {
+                    if at > in_last {
+                        break;
+                    }
+                    let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
+                    bitbuf |= u64::from_be_bytes(chunk) >> nbits;
+                    let k = (63 - nbits) >> 3;
+                    at += us(k);
+                    nbits += k << 3;
+                }
+                let byte = top(bitbuf, 8);
+                let need = if byte == 0xff {
+                    if top(bitbuf, 9) == 0x1ff {
+                        break;
+                    }
+                    9
+                } else {
+                    8
+                };
+                win[pos] = low_byte(byte);
+                bitbuf <<= need;
+                nbits -= need;
+                pos += 1;
+                wpos = (wpos + 1) & (HISTORY - 1);
+                fill += usize::from(fill < HISTORY);
+            },
+            Scheme::Unset => {}
+        }
+        self.loaded += u64::try_from(at - start_at).unwrap_or(0);
+        cur.at = at;
+        self.bitbuf = bitbuf;
+        self.nbits = nbits;
+        self.pos = pos;
+        self.wpos = wpos;
+        self.fill = fill;
+    }
+}
+
+/// Match Count Field decoding, indexed by the 12 bits after a copy pointer's leading 1-bit:
+/// `length | field_bits << 9`. Entries for `1111` + a value of 240 or more are never used
+/// (those bits are a control symbol).
+static MATCH_FIELD: [u16; 4096] = match_field_table();
+
+#[expect(
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    reason = "const table construction over 0..4096"
+)]
+const fn match_field_table() -> [u16; 4096] {
+    let mut t = [0_u16; 4096];
+    let mut i = 0;
+    while i < 4096 {
+        let k = {
+            let lead = (i << 20) as u32;
+            let ones = lead.leading_ones();
+            if ones > 4 { 4 } else { ones }
+        };
+        let (prefix, extra, base) = match k {
+            0 => (1, 1, 2),
+            1 => (2, 2, 4),
+            2 => (3, 3, 8),
+            3 => (4, 4, 16),
+            _ => (4, 8, 32),
+        };
+        let e = (i >> (12 - prefix - extra)) & ((1 << extra) - 1);
+        let len = base + e;
+        t[i] = (len as u16) | (((prefix + extra) as u16) << 9);
+        i += 1;
+    }
+    t
+}
+
+/// Copies `len` bytes from absolute history position `disp` to `win[pos..]`, byte by byte in
+/// effect (a match may overlap the bytes it produces). Returns the new `(pos, wpos, fill)`.
+#[expect(
+    clippy::arithmetic_side_effects,
+    reason = "HISTORY <= pos <= WIN - MARGIN, 1 <= dist <= 1024 <= pos, len <= 271"
+)]
+#[inline(always)]
+fn copy_match(
+    win: &mut [u8; WIN],
+    pos: usize,
+    wpos: usize,
+    fill: usize,
+    len: usize,
+    disp: usize,
+) -> (usize, usize, usize) {
+    // Distance back from the write position to history[disp]; 1024 when disp == wpos
+    // (the oldest byte, read before the first byte of the match overwrites it).
+    let dist = ((wpos.wrapping_sub(disp).wrapping_sub(1)) & (HISTORY - 1)) + 1;
+    if dist > fill {
+        copy_from_unwritten(win, pos, pos - dist, fill, len);
+    } else {
+        copy_back(win, pos, dist, len);
+    }
+    let fill = if fill + len < HISTORY {
+        fill + len
+    } else {
+        HISTORY
+    };
+    (pos + len, (wpos + len) & (HISTORY - 1), fill)
+}
+
+/// Copies `len` bytes from `dist` bytes back to `win[pos..]`, as if byte by byte.
+#[expect(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    reason = "HISTORY <= pos <= WIN - MARGIN, 1 <= dist <= 1024, len <= 271: every index \
+              below stays in pos - 1024 .. pos + 271 + 16 < WIN"
+)]
+#[inline(always)]
+fn copy_back(win: &mut [u8; WIN], pos: usize, dist: usize, len: usize) {
+    let src = pos - dist;
+    if dist >= len && len <= 16 {
+        // One 16-byte move; bytes past `len` are scratch, overwritten later.
+        win.copy_within(src..src + 16, pos);
+    } else if dist >= 16 {
+        let mut i = 0;
+        while i < len {
+            win.copy_within(src + i..src + i + 16, pos + i);
+            i += 16;
+        }
+    } else {
+        // Short distance: byte by byte until a 16-byte step is a whole number of periods
+        // back, then 16-byte moves from that far back.
+        let step = dist * 16_usize.div_ceil(dist);
+        let head = if len < step { len } else { step };
+        for i in 0..head {
+            win[pos + i] = win[src + i];
+        }
+        let mut i = head;
+        while i < len {
+            win.copy_within(pos + i - step..pos + i - step + 16, pos + i);
+            i += 16;
+        }
+    }
+}
+
+/// A copy that reaches into history not written since the last Reset: those bytes are zero.
+#[cold]
+#[inline(never)]
+#[expect(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    reason = "same bounds as copy_match"
+)]
+fn copy_from_unwritten(win: &mut [u8; WIN], pos: usize, src: usize, fill: usize, len: usize) {
+    let floor = pos - fill;
+    for i in 0..len {
+        let s = src + i;
+        win[pos + i] = if s < floor { 0 } else { win[s] };
     }
 }
