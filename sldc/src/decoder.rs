@@ -109,6 +109,10 @@ pub(crate) trait Sink {
     fn room(&self) -> usize;
     /// Appends `bytes` (at most `room()`).
     fn put(&mut self, bytes: &[u8]);
+    /// The whole output buffer and the count of bytes written to it, for decoding in place.
+    fn direct(&mut self) -> Option<(&mut [u8], &mut usize)> {
+        None
+    }
 }
 
 /// A caller's output slice.
@@ -121,6 +125,9 @@ impl Sink for SliceSink<'_> {
     fn room(&self) -> usize {
         self.buf.len().saturating_sub(self.written)
     }
+    fn direct(&mut self) -> Option<(&mut [u8], &mut usize)> {
+        Some((&mut *self.buf, &mut self.written))
+    }
     fn put(&mut self, bytes: &[u8]) {
         let end = self.written.saturating_add(bytes.len());
         if let Some(dst) = self.buf.get_mut(self.written..end) {
@@ -130,20 +137,32 @@ impl Sink for SliceSink<'_> {
     }
 }
 
-/// A growing vector with a hard limit.
+/// Decodes from `input` into `out[*written..]`, growing `out` (zero-filled, doubling) up to
+/// `max_output` bytes while the decoder reports [`Status::OutputFull`]. Returns the bytes of
+/// `input` consumed and the first other status, or `OutputFull` when `max_output` is reached.
 #[cfg(feature = "alloc")]
-pub(crate) struct VecSink<'a> {
-    pub(crate) vec: &'a mut alloc::vec::Vec<u8>,
-    pub(crate) limit: usize,
-}
-
-#[cfg(feature = "alloc")]
-impl Sink for VecSink<'_> {
-    fn room(&self) -> usize {
-        self.limit.saturating_sub(self.vec.len())
-    }
-    fn put(&mut self, bytes: &[u8]) {
-        self.vec.extend_from_slice(bytes);
+pub(crate) fn run_into_vec(
+    d: &mut Decompressor,
+    input: &[u8],
+    out: &mut alloc::vec::Vec<u8>,
+    written: &mut usize,
+    max_output: usize,
+) -> Result<(usize, Status), Error> {
+    let mut consumed = 0;
+    loop {
+        let rest = input.get(consumed..).unwrap_or_default();
+        let mut sink = SliceSink {
+            buf: out.as_mut_slice(),
+            written: *written,
+        };
+        let (n, status) = d.run(rest, &mut sink, true)?;
+        *written = sink.written;
+        consumed = consumed.saturating_add(n);
+        if status != Status::OutputFull || out.len() >= max_output {
+            return Ok((consumed, status));
+        }
+        let grown = core::cmp::max(out.len().saturating_mul(2), 4096);
+        out.resize(core::cmp::min(grown, max_output), 0);
     }
 }
 
@@ -418,7 +437,7 @@ impl Decompressor {
                     }
                 }
                 State::Data { boundary } => {
-                    if let Some(status) = self.data(cur, sink.room(), last, boundary)? {
+                    if let Some(status) = self.data(cur, sink, last, boundary)? {
                         return Ok(status);
                     }
                 }
@@ -549,14 +568,15 @@ impl Decompressor {
                   symbol, a symbol writes at most MAX_MATCH (+16 over-copy) bytes, distances are \
                   1..=1024 <= pos, bit counts are <= 63"
     )]
-    fn data(
+    fn data<S: Sink>(
         &mut self,
         cur: &mut Cursor<'_>,
-        room: usize,
+        sink: &mut S,
         last: bool,
         mut boundary: bool,
     ) -> Result<Option<Status>, Error> {
         loop {
+            let room = sink.room();
             let pending = self.pos - self.drain;
             if pending > 0 && pending >= room {
                 return Ok(None);
@@ -564,6 +584,12 @@ impl Decompressor {
             if self.pos > WIN - MARGIN && !self.make_room() {
                 return Ok(None);
             }
+            if !boundary && pending == 0 && self.scheme == Scheme::One && self.fill >= HISTORY {
+                if let Some((buf, written)) = sink.direct() {
+                    self.direct(cur, buf, written);
+                }
+            }
+            let room = sink.room();
             if !boundary {
                 // Room for symbols starting below `limit`: the window margin, and the
                 // caller's room (a symbol may overshoot it by at most MAX_MATCH - 1 bytes).
@@ -766,69 +792,67 @@ impl Decompressor {
 
     /// [`fast`](Self::fast) for scheme 1 with a full history: no `fill` bookkeeping, and the
     /// history write position derived from `pos`.
-    #[expect(
-        clippy::arithmetic_side_effects,
-        clippy::indexing_slicing,
-        reason = "hot loop; at + 8 <= input.len() before each refill, pos < limit <= WIN - \
-                  MARGIN before each symbol, bit counts <= 63, shifts < 64"
-    )]
     #[inline(never)]
     fn fast_full(&mut self, cur: &mut Cursor<'_>, limit: usize) {
-        let input = cur.input;
-        if input.len() < 8 {
+        let (at, pos) = fast_scheme1(
+            &mut self.win,
+            cur.input,
+            cur.at,
+            &mut self.bitbuf,
+            &mut self.nbits,
+            self.pos,
+            self.wpos,
+            limit,
+        );
+        self.loaded = self
+            .loaded
+            .wrapping_add(u64::try_from(at.wrapping_sub(cur.at)).unwrap_or(0));
+        cur.at = at;
+        self.wpos = self.wpos.wrapping_add(pos.wrapping_sub(self.pos)) & (HISTORY - 1);
+        self.pos = pos;
+    }
+
+    /// Decodes scheme-1 symbols straight into the caller's buffer, whose last 1024 written
+    /// bytes are the history (so nothing needs copying out afterwards), then puts those 1024
+    /// bytes back into the window. Needs a full history, no undrained bytes, at least 1024
+    /// bytes already written to `buf`, and room for a symbol and the over-copy after them.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "HISTORY <= w <= buf.len() is checked before use"
+    )]
+    fn direct(&mut self, cur: &mut Cursor<'_>, buf: &mut [u8], written: &mut usize) {
+        let w0 = *written;
+        let Some(limit) = buf.len().checked_sub(MARGIN) else {
+            return;
+        };
+        if w0 < HISTORY || w0 >= limit || cur.input.len() < 8 {
             return;
         }
-        let in_last = input.len() - 8;
-        let start_at = cur.at;
-        let mut at = cur.at;
-        let mut bitbuf = self.bitbuf;
-        let mut nbits = self.nbits;
-        let mut pos = self.pos;
-        // wpos == (pos + wbias) mod 1024 throughout.
-        let wbias = self.wpos.wrapping_sub(pos);
-        let win = &mut self.win;
-        loop {
-            if pos >= limit {
-                break;
-            }
-            if nbits < MAX_SYMBOL_BITS {
-                if at > in_last {
-                    break;
-                }
-                let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
-                bitbuf |= u64::from_be_bytes(chunk) >> nbits;
-                let k = (63 - nbits) >> 3;
-                at += us(k);
-                nbits += k << 3;
-            }
-            if bitbuf >> 63 == 0 {
-                win[pos] = low_byte(top(bitbuf << 1, 8));
-                bitbuf <<= 9;
-                nbits -= 9;
-                pos += 1;
-                continue;
-            }
-            if top(bitbuf, 9) == 0x1ff {
-                break;
-            }
-            let entry = MATCH_FIELD[us(top(bitbuf << 1, 12))];
-            let len = usize::from(entry & 0x1ff);
-            let field = u32::from(entry >> 9);
-            let disp = us(top(bitbuf << (1 + field), 10));
-            let need = 11 + field;
-            bitbuf <<= need;
-            nbits -= need;
-            let dist =
-                ((pos.wrapping_add(wbias).wrapping_sub(disp).wrapping_sub(1)) & (HISTORY - 1)) + 1;
-            copy_back(win, pos, dist, len);
-            pos += len;
+        let (at, w) = fast_scheme1(
+            buf,
+            cur.input,
+            cur.at,
+            &mut self.bitbuf,
+            &mut self.nbits,
+            w0,
+            self.wpos,
+            limit,
+        );
+        if w == w0 && at == cur.at {
+            return;
         }
-        self.loaded += u64::try_from(at - start_at).unwrap_or(0);
+        self.loaded = self
+            .loaded
+            .wrapping_add(u64::try_from(at.wrapping_sub(cur.at)).unwrap_or(0));
         cur.at = at;
-        self.bitbuf = bitbuf;
-        self.nbits = nbits;
-        self.wpos = pos.wrapping_add(wbias) & (HISTORY - 1);
-        self.pos = pos;
+        let n = w.wrapping_sub(w0);
+        self.wpos = self.wpos.wrapping_add(n) & (HISTORY - 1);
+        self.total_out = self.total_out.wrapping_add(u64::try_from(n).unwrap_or(0));
+        *written = w;
+        // The window's history becomes the last 1024 bytes written.
+        self.win[..HISTORY].copy_from_slice(&buf[w.wrapping_sub(HISTORY)..w]);
+        self.pos = HISTORY;
+        self.drain = HISTORY;
     }
 
     #[expect(
@@ -930,6 +954,77 @@ impl Decompressor {
     }
 }
 
+/// The scheme-1 inner loop with a full history: decodes symbols from `input[at..]` into
+/// `buf[pos..]` while at least 8 input bytes remain and `pos < limit` (with `limit +
+/// MARGIN <= buf.len()`), stopping before a control symbol. `wpos` is the history write
+/// position that corresponds to `pos`. Returns the new `(at, pos)`.
+#[expect(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::too_many_arguments,
+    reason = "hot loop; at + 8 <= input.len() before each refill, HISTORY <= pos < limit <= \
+              buf.len() - MARGIN before each symbol, bit counts <= 63, shifts < 64"
+)]
+#[inline(always)]
+fn fast_scheme1(
+    buf: &mut [u8],
+    input: &[u8],
+    mut at: usize,
+    bitbuf_ref: &mut u64,
+    nbits_ref: &mut u32,
+    mut pos: usize,
+    wpos: usize,
+    limit: usize,
+) -> (usize, usize) {
+    if input.len() < 8 {
+        return (at, pos);
+    }
+    let in_last = input.len() - 8;
+    let mut bitbuf = *bitbuf_ref;
+    let mut nbits = *nbits_ref;
+    // wpos == (pos + wbias) mod 1024 throughout.
+    let wbias = wpos.wrapping_sub(pos);
+    loop {
+        if pos >= limit {
+            break;
+        }
+        if nbits < MAX_SYMBOL_BITS {
+            if at > in_last {
+                break;
+            }
+            let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
+            bitbuf |= u64::from_be_bytes(chunk) >> nbits;
+            let k = (63 - nbits) >> 3;
+            at += us(k);
+            nbits += k << 3;
+        }
+        if bitbuf >> 63 == 0 {
+            buf[pos] = low_byte(top(bitbuf << 1, 8));
+            bitbuf <<= 9;
+            nbits -= 9;
+            pos += 1;
+            continue;
+        }
+        if top(bitbuf, 9) == 0x1ff {
+            break;
+        }
+        let entry = MATCH_FIELD[us(top(bitbuf << 1, 12))];
+        let len = usize::from(entry & 0x1ff);
+        let field = u32::from(entry >> 9);
+        let disp = us(top(bitbuf << (1 + field), 10));
+        let need = 11 + field;
+        bitbuf <<= need;
+        nbits -= need;
+        let dist =
+            ((pos.wrapping_add(wbias).wrapping_sub(disp).wrapping_sub(1)) & (HISTORY - 1)) + 1;
+        copy_back(buf, pos, dist, len);
+        pos += len;
+    }
+    *bitbuf_ref = bitbuf;
+    *nbits_ref = nbits;
+    (at, pos)
+}
+
 /// Match Count Field decoding, indexed by the 12 bits after a copy pointer's leading 1-bit:
 /// `length | field_bits << 9`. Entries for `1111` + a value of 240 or more are never used
 /// (those bits are a control symbol).
@@ -1005,7 +1100,7 @@ fn copy_match(
               below stays in pos - 1024 .. pos + 271 + 16 < WIN"
 )]
 #[inline(always)]
-fn copy_back(win: &mut [u8; WIN], pos: usize, dist: usize, len: usize) {
+fn copy_back(win: &mut [u8], pos: usize, dist: usize, len: usize) {
     let src = pos - dist;
     if dist >= len && len <= 16 {
         // One 16-byte move; bytes past `len` are scratch, overwritten later.

@@ -125,7 +125,15 @@ fn stream_decode(input: &[u8], in_chunk: usize, out_chunk: usize) -> Result<Vec<
 fn ecma_vectors_decode_streaming_in_small_pieces() {
     for name in ECMA_PAIRS {
         let (sldc, bin) = pair(name);
-        for (i, o) in [(1, 1), (1, 7), (3, 1000), (5000, 1), (7, 300)] {
+        for (i, o) in [
+            (1, 1),
+            (1, 7),
+            (3, 1000),
+            (5000, 1),
+            (7, 300),
+            (4000, 1 << 16),
+            (9, 1 << 20),
+        ] {
             if bin.len() > 20_000 && (i < 3 || o < 3) {
                 continue;
             }
