@@ -22,9 +22,15 @@ const MAX_DIST: usize = HISTORY - 1;
 const MIN_MATCH: usize = 2;
 const MAX_MATCH: usize = 271;
 /// Candidates examined per position.
-const MAX_CHAIN: usize = 48;
+const MAX_CHAIN: usize = 8;
 /// A match this long ends the search.
-const GOOD_MATCH: usize = 96;
+const GOOD_MATCH: usize = 32;
+/// Inside a match, the first this many positions join the hash tables, then one in
+/// [`INSERT_STEP`] (long matches are usually runs or repeats already well indexed).
+const INSERT_ALL: usize = 8;
+const INSERT_STEP: usize = 4;
+/// Matches shorter than this try one step of lazy matching.
+const LAZY_MATCH: usize = 8;
 const HASH_BITS: u32 = 12;
 const HASH_SIZE: usize = 1 << HASH_BITS;
 
@@ -85,20 +91,53 @@ pub fn compress_wef_body(input: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-/// A parsed token: a literal byte, or a copy of `len` bytes `dist` back.
+/// A parsed token: a literal byte, or a copy of `len` bytes, with its scheme-1 encoding.
 #[derive(Clone, Copy)]
 struct Token {
-    /// 0 for a literal.
+    /// The scheme-1 symbol (Literal 1 or Copy Pointer), right-aligned.
+    code: u32,
+    /// Its length in bits (9 for a literal, 13..=23 for a copy).
+    bits: u8,
+    /// 0 for a literal, else the match length.
     len: u16,
-    /// The literal byte, or the distance back (1..=1023).
-    val: u16,
+}
+
+impl Token {
+    fn literal(b: u8) -> Self {
+        Self {
+            code: u32::from(b),
+            bits: 9,
+            len: 0,
+        }
+    }
+
+    /// A copy of `len` bytes from absolute history position `disp`.
+    fn copy(len: usize, disp: usize) -> Self {
+        let (bits, field) = match_field(len);
+        let disp = u32::try_from(disp).unwrap_or(0) & 0x3ff;
+        let code = (((1_u32 << bits) | field) << 10) | disp;
+        Self {
+            code,
+            bits: u8::try_from(bits.saturating_add(11)).unwrap_or(23),
+            len: u16::try_from(len).unwrap_or(0),
+        }
+    }
 }
 
 /// Reset, tokens with scheme switches, End of Record (no Pad yet).
 fn encode_record(input: &[u8], force_reset1: bool) -> BitWriter {
     let tokens = parse(input);
-    let plan = choose_schemes(input, &tokens, force_reset1);
+    let plan = choose_schemes(&tokens, force_reset1);
     let mut w = BitWriter::with_capacity((input.len() / 2).saturating_add(16));
+    let Some(plan) = plan else {
+        // Scheme 1 throughout.
+        w.put(RESET1, 13);
+        for t in &tokens {
+            w.put(t.code, u32::from(t.bits));
+        }
+        w.put(END_OF_RECORD, 13);
+        return w;
+    };
     // The Reset picks the first token's scheme; a WEF body always starts with Reset 1 (the
     // programme charged the Scheme 2 symbol that may follow it).
     let mut scheme = if force_reset1 {
@@ -113,33 +152,22 @@ fn encode_record(input: &[u8], force_reset1: bool) -> BitWriter {
             w.put(if s == 2 { SCHEME2 } else { SCHEME1 }, 13);
             scheme = s;
         }
-        let len = usize::from(t.len);
-        if len == 0 {
-            let b = t.val;
-            if s == 2 {
+        let len = usize::from(t.len).max(1);
+        let end = pos.saturating_add(len);
+        if s == 2 {
+            for &b in input.get(pos..end).unwrap_or_default() {
                 put_literal2(&mut w, b);
-            } else {
-                w.put(u32::from(b), 9);
             }
-            pos = pos.saturating_add(1);
         } else {
-            let end = pos.saturating_add(len);
-            if s == 2 {
-                for &b in input.get(pos..end).unwrap_or_default() {
-                    put_literal2(&mut w, u16::from(b));
-                }
-            } else {
-                let disp = pos.wrapping_sub(usize::from(t.val)) & (HISTORY - 1);
-                put_copy(&mut w, len, disp);
-            }
-            pos = end;
+            w.put(t.code, u32::from(t.bits));
         }
+        pos = end;
     }
     w.put(END_OF_RECORD, 13);
     w
 }
 
-fn put_literal2(w: &mut BitWriter, b: u16) {
+fn put_literal2(w: &mut BitWriter, b: u8) {
     if b == 0xff {
         w.put(0x1fe, 9);
     } else {
@@ -169,34 +197,28 @@ fn copy_cost(len: usize) -> u32 {
     match_field(len).0.saturating_add(11)
 }
 
-fn put_copy(w: &mut BitWriter, len: usize, disp: usize) {
-    let (bits, field) = match_field(len);
-    let disp = u32::try_from(disp).unwrap_or(0) & 0x3ff;
-    w.put(1, 1);
-    w.put(field, bits);
-    w.put(disp, 10);
-}
-
-/// Scheme (1 or 2) for each token: the cheapest sequence including 13-bit switches.
-fn choose_schemes(input: &[u8], tokens: &[Token], force_reset1: bool) -> Vec<u8> {
+/// Scheme (1 or 2) for each token: the cheapest sequence including 13-bit switches; `None`
+/// when that is scheme 1 throughout.
+#[inline(never)]
+fn choose_schemes(tokens: &[Token], force_reset1: bool) -> Option<Vec<u8>> {
     const INF: u64 = u64::MAX / 4;
     // from[t] bit 0: state 1 at token t came from state 2; bit 1: state 2 came from state 1.
     let mut from = Vec::with_capacity(tokens.len());
     let mut c1: u64 = 0;
     let mut c2: u64 = if force_reset1 { 13 } else { 0 };
-    let mut pos = 0_usize;
+    let mut entered1 = 0_u8;
     for t in tokens {
         let len = usize::from(t.len);
         let (s1, s2) = if len == 0 {
-            (9_u64, if t.val == 0xff { 9 } else { 8 })
+            (9_u64, if t.code == 0xff { 9 } else { 8 })
         } else {
-            let end = pos.saturating_add(len);
-            let bytes = input.get(pos..end).unwrap_or_default();
-            let ff = bytes.iter().filter(|&&b| b == 0xff).count();
-            let lits = u64::try_from(len.saturating_mul(8).saturating_add(ff)).unwrap_or(INF);
-            (u64::from(copy_cost(len)), lits)
+            // As scheme-2 literals a copy costs 8 bits a byte plus one per 0xFF byte; the 0xFF
+            // bits are left out of the estimate (counting them costs a pass over the bytes).
+            // The output still never exceeds the all-scheme-2 encoding: the estimate of that
+            // path is low by exactly its 0xFF bits, and no chosen path is low by more.
+            let lits = u64::try_from(len.saturating_mul(8)).unwrap_or(INF);
+            (u64::from(t.bits), lits)
         };
-        pos = pos.saturating_add(len.max(1));
         let (n1, f1) = if c2.saturating_add(13) < c1 {
             (c2.saturating_add(13), 1_u8)
         } else {
@@ -210,10 +232,15 @@ fn choose_schemes(input: &[u8], tokens: &[Token], force_reset1: bool) -> Vec<u8>
         c1 = n1.saturating_add(s1);
         c2 = n2.saturating_add(s2);
         from.push(f1 | f2);
+        entered1 |= f1;
+    }
+    let mut state: u8 = if c2 < c1 { 2 } else { 1 };
+    if state == 1 && entered1 == 0 {
+        // The best path ends in scheme 1 and scheme 1 was never entered from scheme 2.
+        return None;
     }
     // Backtrack.
     let mut plan = alloc::vec![0_u8; tokens.len()];
-    let mut state: u8 = if c2 < c1 { 2 } else { 1 };
     for (p, f) in plan.iter_mut().zip(&from).rev() {
         *p = state;
         if state == 1 && f & 1 != 0 {
@@ -222,111 +249,186 @@ fn choose_schemes(input: &[u8], tokens: &[Token], force_reset1: bool) -> Vec<u8>
             state = 1;
         }
     }
-    plan
+    Some(plan)
 }
 
-/// The LZ77 parse.
+/// Hash tables of the match finder: heads of the 3-byte hash chains, the chain links through
+/// the last 1024 positions, and the last position of each 2-byte pair (all `position + 1`,
+/// 0 = none).
+struct Finder {
+    head: Vec<u32>,
+    prev: Vec<u32>,
+    pair: Vec<u32>,
+}
+
+impl Finder {
+    fn new() -> Self {
+        Self {
+            head: alloc::vec![0; HASH_SIZE],
+            prev: alloc::vec![0; HISTORY],
+            pair: alloc::vec![0; HASH_SIZE],
+        }
+    }
+
+    /// Adds position `p` to the tables.
+    #[expect(
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        reason = "p + 1 < input.len() is checked; hashes are < HASH_SIZE"
+    )]
+    #[inline(always)]
+    fn insert(&mut self, input: &[u8], p: usize) {
+        let tag = u32::try_from(p + 1).unwrap_or(0);
+        let v = load4(input, p);
+        if p + 2 < input.len() {
+            let h = hash3(v);
+            self.prev[p & (HISTORY - 1)] = self.head[h];
+            self.head[h] = tag;
+        }
+        if p + 1 < input.len() {
+            self.pair[hash2(v)] = tag;
+        }
+    }
+
+    /// The best match at `i` (length, distance; length 0 when none), then adds `i`.
+    #[expect(
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        reason = "i < input.len(); candidates are positions < i taken from the tables"
+    )]
+    #[inline(always)]
+    fn find_insert(&mut self, input: &[u8], i: usize) -> (usize, usize) {
+        let n = input.len();
+        let max = core::cmp::min(MAX_MATCH, n - i);
+        let tag = u32::try_from(i + 1).unwrap_or(0);
+        if max < MIN_MATCH {
+            return (0, 0);
+        }
+        let mut best = (0, 0);
+        let v = load4(input, i);
+        if max >= 3 {
+            let h = hash3(v);
+            let mut cand = self.head[h];
+            self.prev[i & (HISTORY - 1)] = cand;
+            self.head[h] = tag;
+            let mut steps = 0;
+            while cand != 0 && steps < MAX_CHAIN {
+                let c = usize::try_from(cand - 1).unwrap_or(usize::MAX);
+                if c >= i || i - c > MAX_DIST {
+                    break;
+                }
+                // Quick reject on the byte that would extend the best match.
+                let probe = if best.0 < max { best.0 } else { max - 1 };
+                if input[c + probe] == input[i + probe] {
+                    let l = common(input, c, i, max);
+                    if l > best.0 {
+                        best = (l, i - c);
+                        if l >= GOOD_MATCH || l == max {
+                            break;
+                        }
+                    }
+                }
+                let next = self.prev[c & (HISTORY - 1)];
+                if next >= cand {
+                    break;
+                }
+                cand = next;
+                steps += 1;
+            }
+        }
+        let p = hash2(v);
+        if best.0 < MIN_MATCH {
+            let cand = self.pair[p];
+            if cand != 0 {
+                let c = usize::try_from(cand - 1).unwrap_or(usize::MAX);
+                if c < i
+                    && i - c <= MAX_DIST
+                    && input[c] == input[i]
+                    && input[c + 1] == input[i + 1]
+                {
+                    best = (common(input, c, i, max), i - c);
+                }
+            }
+        }
+        self.pair[p] = tag;
+        best
+    }
+}
+
+/// The LZ77 parse: greedy, with one step of lazy matching for short matches.
 #[expect(
     clippy::indexing_slicing,
     clippy::arithmetic_side_effects,
-    reason = "hot loop; all indices are checked against n (i + 2 < n before hashing, candidate \
-              positions are < i, match lengths are bounded by n - i)"
+    reason = "i < n when a byte is read; match lengths are bounded by n - i"
 )]
+#[inline(never)]
 fn parse(input: &[u8]) -> Vec<Token> {
     let n = input.len();
-    let mut tokens = Vec::with_capacity(n / 3 + 16);
-    let mut head = alloc::vec![0_u32; HASH_SIZE]; // position + 1, 0 = none
-    let mut pair = alloc::vec![0_u32; HASH_SIZE]; // last position + 1 of a 2-byte pair
-    let mut prev = alloc::vec![0_u32; HISTORY]; // chain: position + 1
-    let mut inserted = 0_usize; // positions < inserted are in the tables
-
-    let insert = |head: &mut [u32], pair: &mut [u32], prev: &mut [u32], p: usize| {
-        if p + 2 < n {
-            let h = hash3(input, p);
-            prev[p & (HISTORY - 1)] = head[h];
-            head[h] = u32::try_from(p + 1).unwrap_or(0);
-        }
-        if p + 1 < n {
-            pair[hash2(input, p)] = u32::try_from(p + 1).unwrap_or(0);
-        }
-    };
-
+    let mut tokens = Vec::with_capacity(n / 4 + 16);
+    let mut f = Finder::new();
+    let literal = Token::literal;
     let mut i = 0;
-    // A match found at i when looking ahead (lazy matching), reused at i.
-    let mut pending: Option<(usize, usize)> = None;
     while i < n {
-        let here = match pending.take() {
-            Some(m) => m,
-            None => {
-                while inserted < i {
-                    insert(&mut head, &mut pair, &mut prev, inserted);
-                    inserted += 1;
-                }
-                find(input, i, &head, &pair, &prev)
-            }
-        };
-        let (len, dist) = here;
-        if len >= MIN_MATCH {
-            // Lazy step: is a match at i + 1 worth a literal first?
-            if len < GOOD_MATCH && i + 1 < n {
-                while inserted < i + 1 {
-                    insert(&mut head, &mut pair, &mut prev, inserted);
-                    inserted += 1;
-                }
-                let next = find(input, i + 1, &head, &pair, &prev);
-                // Bits saved per option, against literals at 9 bits each.
-                let save_here = saving(len);
-                let save_next = if next.0 >= MIN_MATCH {
-                    saving(next.0)
-                } else {
-                    0
-                };
-                if save_next > save_here {
-                    tokens.push(Token {
-                        len: 0,
-                        val: u16::from(input[i]),
-                    });
-                    i += 1;
-                    pending = Some(next);
-                    continue;
-                }
-            }
-            tokens.push(Token {
-                len: u16::try_from(len).unwrap_or(0),
-                val: u16::try_from(dist).unwrap_or(0),
-            });
-            i += len;
-        } else {
-            tokens.push(Token {
-                len: 0,
-                val: u16::from(input[i]),
-            });
+        let mut m = f.find_insert(input, i);
+        if m.0 < MIN_MATCH {
+            tokens.push(literal(input[i]));
             i += 1;
+            continue;
         }
+        // Lazy step: is a literal followed by the match at i + 1 cheaper?
+        while m.0 < LAZY_MATCH && i + 1 < n {
+            let next = f.find_insert(input, i + 1);
+            if next.0 >= MIN_MATCH && saving(next.0) > saving(m.0) {
+                tokens.push(literal(input[i]));
+                i += 1;
+                m = next;
+            } else {
+                // i + 1 is in the tables already; the match covers it (len >= 2).
+                break;
+            }
+        }
+        let (len, dist) = m;
+        // Copy pointers carry the absolute history position: the stream has one Reset, at
+        // position 0, so that is the source position modulo 1024.
+        tokens.push(Token::copy(len, (i - dist) & (HISTORY - 1)));
+        // Positions inside the match join the tables (i and maybe i + 1 already did).
+        let from = if len < LAZY_MATCH { i + 2 } else { i + 1 };
+        let to = core::cmp::min(i + len, n);
+        let mut p = from;
+        while p < to {
+            f.insert(input, p);
+            p += if p - i < INSERT_ALL { 1 } else { INSERT_STEP };
+        }
+        i += len;
     }
     tokens
 }
 
-#[expect(
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    reason = "callers guarantee p + 2 < input.len()"
-)]
+/// Up to 4 bytes at `p`, little-endian, zero-padded past the end.
 #[inline(always)]
-fn hash3(input: &[u8], p: usize) -> usize {
-    let v = u32::from(input[p]) << 16 | u32::from(input[p + 1]) << 8 | u32::from(input[p + 2]);
-    usize::try_from(v.wrapping_mul(0x9e37_79b1) >> (32 - HASH_BITS)).unwrap_or(0)
+fn load4(input: &[u8], p: usize) -> u32 {
+    match input.get(p..).and_then(|r| r.first_chunk::<4>()) {
+        Some(c) => u32::from_le_bytes(*c),
+        None => {
+            let mut b = [0_u8; 4];
+            for (d, s) in b.iter_mut().zip(input.get(p..).unwrap_or_default()) {
+                *d = *s;
+            }
+            u32::from_le_bytes(b)
+        }
+    }
 }
 
-#[expect(
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    reason = "callers guarantee p + 1 < input.len()"
-)]
+/// Hash of the 3 bytes in the low bits of `v`.
 #[inline(always)]
-fn hash2(input: &[u8], p: usize) -> usize {
-    let v = u32::from(input[p]) << 8 | u32::from(input[p + 1]);
-    usize::try_from(v.wrapping_mul(0x9e37_79b1) >> (32 - HASH_BITS)).unwrap_or(0)
+fn hash3(v: u32) -> usize {
+    usize::try_from((v & 0x00ff_ffff).wrapping_mul(0x9e37_79b1) >> (32 - HASH_BITS)).unwrap_or(0)
+}
+
+/// Hash of the 2 bytes in the low bits of `v`.
+#[inline(always)]
+fn hash2(v: u32) -> usize {
+    usize::try_from((v & 0xffff).wrapping_mul(0x85eb_ca6b) >> (32 - HASH_BITS)).unwrap_or(0)
 }
 
 /// Length of the common prefix of `input[a..]` and `input[b..]` (a < b), at most `max`.
@@ -351,60 +453,6 @@ fn common(input: &[u8], a: usize, b: usize, max: usize) -> usize {
         l += 1;
     }
     l
-}
-
-/// Best match at `i`: (length, distance), length 0 when none.
-#[expect(
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    reason = "i < input.len(); candidates are positions < i taken from the tables"
-)]
-fn find(input: &[u8], i: usize, head: &[u32], pair: &[u32], prev: &[u32]) -> (usize, usize) {
-    let n = input.len();
-    let max = core::cmp::min(MAX_MATCH, n - i);
-    if max < MIN_MATCH {
-        return (0, 0);
-    }
-    let mut best = (0, 0);
-    if max >= 3 {
-        let mut cand = head[hash3(input, i)];
-        let mut steps = 0;
-        while cand != 0 && steps < MAX_CHAIN {
-            let c = usize::try_from(cand - 1).unwrap_or(usize::MAX);
-            if c >= i || i - c > MAX_DIST {
-                break;
-            }
-            // Quick reject on the byte that would extend the best match.
-            if input[c + best.0.min(max - 1)] == input[i + best.0.min(max - 1)] {
-                let l = common(input, c, i, max);
-                if l > best.0 {
-                    best = (l, i - c);
-                    if l >= GOOD_MATCH || l == max {
-                        break;
-                    }
-                }
-            }
-            let next = prev[c & (HISTORY - 1)];
-            if next >= cand {
-                break;
-            }
-            cand = next;
-            steps += 1;
-        }
-    }
-    if best.0 < MIN_MATCH {
-        let cand = pair[hash2(input, i)];
-        if cand != 0 {
-            let c = usize::try_from(cand - 1).unwrap_or(usize::MAX);
-            if c < i && i - c <= MAX_DIST {
-                let l = common(input, c, i, max);
-                if l >= MIN_MATCH {
-                    best = (l, i - c);
-                }
-            }
-        }
-    }
-    best
 }
 
 /// Bits, most significant first.
