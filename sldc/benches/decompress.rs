@@ -1,7 +1,8 @@
 //! Decompression throughput (bytes of plaintext per second) on the shared Events-envelope
 //! vectors, against inflating the same plaintext deflated at level 6, measured in the same run
-//! with two inflate implementations: `miniz_oxide` (called directly) and flate2 with its
-//! `zlib-rs` backend.
+//! with two inflate implementations: `miniz_oxide` (called directly: one-shot to a vector, and
+//! its streaming API into one caller buffer) and flate2 with its `zlib-rs` backend (through
+//! `flate2::read::DeflateDecoder`; flate2's features unify, so miniz_oxide is called directly).
 //!
 //! `cargo bench -p sldc --bench decompress -- --warm-up-time 1 --measurement-time 3`
 #![expect(
@@ -49,8 +50,23 @@ fn bench(c: &mut Criterion) {
             miniz_oxide::inflate::decompress_to_vec(&deflated).unwrap(),
             plain
         );
-        g.bench_function("inflate_miniz_oxide", |b| {
+        g.bench_function("inflate_miniz_oxide_to_vec", |b| {
             b.iter(|| miniz_oxide::inflate::decompress_to_vec(black_box(&deflated)).unwrap())
+        });
+        // The streaming API into a whole caller buffer, like `sldc_streaming_into_slice`.
+        let mut state =
+            miniz_oxide::inflate::stream::InflateState::new_boxed(miniz_oxide::DataFormat::Raw);
+        g.bench_function("inflate_miniz_oxide_streaming_into_slice", |b| {
+            b.iter(|| {
+                state.reset(miniz_oxide::DataFormat::Raw);
+                let r = miniz_oxide::inflate::stream::inflate(
+                    &mut state,
+                    black_box(&deflated),
+                    &mut out,
+                    miniz_oxide::MZFlush::Finish,
+                );
+                assert_eq!(r.bytes_written, plain.len());
+            })
         });
         g.bench_function("inflate_flate2_zlib_rs", |b| {
             b.iter(|| {
