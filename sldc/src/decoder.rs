@@ -333,6 +333,12 @@ impl Decompressor {
     /// `last` says that `input` ends the stream: when it is set, running out of input inside
     /// a record is [`Error::Truncated`]; when it is not, it is [`Status::NeedsInput`].
     ///
+    /// Only `output[..written]` is meaningful afterwards: the bytes after it may have been
+    /// used as scratch (large buffers are decoded into in place, with 16-byte copies).
+    ///
+    /// Returns at the first of: input exhausted, output full, End of Record, File Mark,
+    /// End Marker (each reported once every byte before it has been written).
+    ///
     /// # Errors
     /// Any [`Error`] describing malformed input; after one, the decoder is poisoned and returns
     /// the same error on every call.
