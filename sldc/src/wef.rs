@@ -9,6 +9,7 @@
 #[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 
+#[cfg(feature = "alloc")]
 use crate::error::Error;
 
 /// Whether `input` begins with a Reset 1 or Reset 2 control symbol, i.e. could be SLDC.
