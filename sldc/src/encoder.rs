@@ -272,7 +272,8 @@ impl Finder {
         }
     }
 
-    /// Adds position `p` to the tables.
+    /// Adds position `p` to the 3-byte hash chains (the 2-byte table only learns the positions
+    /// searched from, which is where a 2-byte match is looked for anyway).
     #[expect(
         clippy::indexing_slicing,
         clippy::arithmetic_side_effects,
@@ -286,9 +287,6 @@ impl Finder {
             let h = hash3(v);
             self.prev[p & (HISTORY - 1)] = self.head[h];
             self.head[h] = tag;
-        }
-        if p + 1 < input.len() {
-            self.pair[hash2(v)] = tag;
         }
     }
 
