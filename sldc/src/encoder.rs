@@ -34,6 +34,8 @@ const INSERT_ALL: usize = 8;
 const INSERT_STEP: usize = 4;
 /// Matches shorter than this try one step of lazy matching.
 const LAZY_MATCH: usize = 4;
+/// Candidates examined for the lazy step.
+const LAZY_CHAIN: usize = 12;
 const HASH_BITS: u32 = 12;
 const HASH_SIZE: usize = 1 << HASH_BITS;
 
@@ -297,7 +299,7 @@ impl Finder {
         reason = "i < input.len(); candidates are positions < i taken from the tables"
     )]
     #[inline(always)]
-    fn find_insert(&mut self, input: &[u8], i: usize) -> (usize, usize) {
+    fn find_insert(&mut self, input: &[u8], i: usize, chain: usize) -> (usize, usize) {
         let n = input.len();
         let max = core::cmp::min(MAX_MATCH, n - i);
         let tag = u32::try_from(i + 1).unwrap_or(0);
@@ -312,7 +314,7 @@ impl Finder {
             self.prev[i & (HISTORY - 1)] = cand;
             self.head[h] = tag;
             let mut steps = 0;
-            while cand != 0 && steps < MAX_CHAIN {
+            while cand != 0 && steps < chain {
                 let c = usize::try_from(cand - 1).unwrap_or(usize::MAX);
                 if c >= i || i - c > MAX_DIST {
                     break;
@@ -368,7 +370,7 @@ fn parse(input: &[u8]) -> Vec<Token> {
     let literal = Token::literal;
     let mut i = 0;
     while i < n {
-        let mut m = f.find_insert(input, i);
+        let mut m = f.find_insert(input, i, MAX_CHAIN);
         if m.0 < MIN_MATCH {
             tokens.push(literal(input[i]));
             i += 1;
@@ -376,7 +378,7 @@ fn parse(input: &[u8]) -> Vec<Token> {
         }
         // Lazy step: is a literal followed by the match at i + 1 cheaper?
         while m.0 < LAZY_MATCH && i + 1 < n {
-            let next = f.find_insert(input, i + 1);
+            let next = f.find_insert(input, i + 1, LAZY_CHAIN);
             if next.0 >= MIN_MATCH && saving(next.0) > saving(m.0) {
                 tokens.push(literal(input[i]));
                 i += 1;
