@@ -990,6 +990,49 @@ fn fast_scheme1(
     let mut nbits = *nbits_ref;
     // wpos == (pos + wbias) mod 1024 throughout.
     let wbias = wpos.wrapping_sub(pos);
+    // One data symbol (nbits >= 23 on entry); leaves the loop before a control symbol.
+    macro_rules! symbol {
+        () => {
+            if bitbuf >> 63 == 0 {
+                buf[pos] = low_byte(top(bitbuf << 1, 8));
+                bitbuf <<= 9;
+                nbits -= 9;
+                pos += 1;
+            } else {
+                if top(bitbuf, 9) == 0x1ff {
+                    break;
+                }
+                let entry = MATCH_FIELD[us(top(bitbuf << 1, 12))];
+                let len = usize::from(entry & 0x1ff);
+                let field = u32::from(entry >> 9);
+                let disp = us(top(bitbuf << (1 + field), 10));
+                let need = 11 + field;
+                bitbuf <<= need;
+                nbits -= need;
+                let dist = ((pos.wrapping_add(wbias).wrapping_sub(disp).wrapping_sub(1))
+                    & (HISTORY - 1))
+                    + 1;
+                copy_back(buf, pos, dist, len);
+                pos += len;
+            }
+        };
+    }
+    // Two symbols per round: after a refill there are >= 56 bits, enough for two (<= 46).
+    // The second may start past `limit - MAX_MATCH` but below `limit`.
+    let limit2 = limit.saturating_sub(MAX_MATCH);
+    loop {
+        if pos >= limit2 || at > in_last {
+            break;
+        }
+        let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
+        bitbuf |= u64::from_be_bytes(chunk) >> nbits;
+        let k = (63 - nbits) >> 3;
+        at += us(k);
+        nbits += k << 3;
+        symbol!();
+        symbol!();
+    }
+    // The rest, one symbol at a time.
     loop {
         if pos >= limit {
             break;
@@ -1004,27 +1047,7 @@ fn fast_scheme1(
             at += us(k);
             nbits += k << 3;
         }
-        if bitbuf >> 63 == 0 {
-            buf[pos] = low_byte(top(bitbuf << 1, 8));
-            bitbuf <<= 9;
-            nbits -= 9;
-            pos += 1;
-            continue;
-        }
-        if top(bitbuf, 9) == 0x1ff {
-            break;
-        }
-        let entry = MATCH_FIELD[us(top(bitbuf << 1, 12))];
-        let len = usize::from(entry & 0x1ff);
-        let field = u32::from(entry >> 9);
-        let disp = us(top(bitbuf << (1 + field), 10));
-        let need = 11 + field;
-        bitbuf <<= need;
-        nbits -= need;
-        let dist =
-            ((pos.wrapping_add(wbias).wrapping_sub(disp).wrapping_sub(1)) & (HISTORY - 1)) + 1;
-        copy_back(buf, pos, dist, len);
-        pos += len;
+        symbol!();
     }
     *bitbuf_ref = bitbuf;
     *nbits_ref = nbits;
