@@ -1,5 +1,8 @@
 //! Min-of-N compression throughput on the shared vectors.
-//! `cargo run --release -p sldc --example compress_speed`
+//! `cargo run --release -p sldc --example compress_speed [VECTOR…]`
+//! Environment: `ITERS=N` sets the repetitions (for instruction counts under callgrind, e.g.
+//! `ITERS=1 NO_BASELINE=1 valgrind --tool=callgrind … compress_speed wef_logons_60`),
+//! `NO_BASELINE=1` skips the miniz_oxide deflate baseline.
 #![expect(
     clippy::print_stdout,
     clippy::as_conversions,
@@ -25,7 +28,11 @@ fn main() {
         let plain = testkit::shared::read_shared(&format!("vectors/sldc/{name}.bin"));
         let mut times = Vec::new();
         let mut size = 0;
-        for _ in 0..if names.is_empty() { 30 } else { 3000 } {
+        let iters = std::env::var("ITERS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(if names.is_empty() { 30 } else { 3000 });
+        for _ in 0..iters.max(1) {
             let t = Instant::now();
             size = black_box(sldc::compress_to_vec(black_box(&plain))).len();
             times.push(t.elapsed().as_secs_f64());

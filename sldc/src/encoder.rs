@@ -36,6 +36,8 @@ const INSERT_STEP: usize = 4;
 const LAZY_MATCH: usize = 4;
 /// Candidates examined for the lazy step.
 const LAZY_CHAIN: usize = 12;
+/// Added to positions in the match-finder tables so that 0 (empty) is never in reach.
+const TAG_OFFSET: usize = HISTORY;
 const HASH_BITS: u32 = 12;
 const HASH_SIZE: usize = 1 << HASH_BITS;
 
@@ -257,8 +259,9 @@ fn choose_schemes(tokens: &[Token], force_reset1: bool) -> Option<Vec<u8>> {
 }
 
 /// Hash tables of the match finder: heads of the 3-byte hash chains, the chain links through
-/// the last 1024 positions, and the last position of each 2-byte pair (all `position + 1`,
-/// 0 = none).
+/// the last 1024 positions, and the last position of each 2-byte pair (all stored as
+/// `position + TAG_OFFSET`; 0 = none, which reads as a position too far back to use, as does a
+/// position that does not fit).
 struct Finder {
     head: Vec<u32>,
     prev: Vec<u32>,
@@ -283,7 +286,7 @@ impl Finder {
     )]
     #[inline(always)]
     fn insert(&mut self, input: &[u8], p: usize) {
-        let tag = u32::try_from(p + 1).unwrap_or(0);
+        let tag = u32::try_from(p + TAG_OFFSET).unwrap_or(0);
         let v = load4(input, p);
         if p + 2 < input.len() {
             let h = hash3(v);
@@ -292,68 +295,68 @@ impl Finder {
         }
     }
 
-    /// The best match at `i` (length, distance; length 0 when none), then adds `i`.
+    /// The best match at `i` longer than `beat` bytes (length, distance; length 0 when none),
+    /// then adds `i`. The chain walk is bounded by `chain` candidates, so this is O(chain).
     #[expect(
         clippy::indexing_slicing,
         clippy::arithmetic_side_effects,
         reason = "i < input.len(); candidates are positions < i taken from the tables"
     )]
     #[inline(always)]
-    fn find_insert(&mut self, input: &[u8], i: usize, chain: usize) -> (usize, usize) {
+    fn find_insert(&mut self, input: &[u8], i: usize, chain: usize, beat: usize) -> (usize, usize) {
         let n = input.len();
         let max = core::cmp::min(MAX_MATCH, n - i);
-        let tag = u32::try_from(i + 1).unwrap_or(0);
+        let tag = u32::try_from(i + TAG_OFFSET).unwrap_or(0);
         if max < MIN_MATCH {
             return (0, 0);
         }
-        let mut best = (0, 0);
+        let mut best = (beat, 0);
         let v = load4(input, i);
         if max >= 3 {
             let h = hash3(v);
             let mut cand = self.head[h];
             self.prev[i & (HISTORY - 1)] = cand;
             self.head[h] = tag;
-            let mut steps = 0;
-            while cand != 0 && steps < chain {
-                let c = usize::try_from(cand - 1).unwrap_or(usize::MAX);
-                if c >= i || i - c > MAX_DIST {
+            // No search when nothing can beat `beat` (this also keeps `i + best.0` in bounds).
+            let mut steps = if beat < max { chain } else { 0 };
+            // Positions in the tables are all < i, and each chain link points to an older
+            // position: a stale link (overwritten slot) can only come from a position more than
+            // `HISTORY` back, which the distance test stops at. `steps` bounds the walk anyway.
+            while steps > 0 {
+                // Tag 0 (empty) reads as a distance of at least `TAG_OFFSET` and ends the walk.
+                let c = usize::try_from(cand).unwrap_or(0).wrapping_sub(TAG_OFFSET);
+                let dist = i.wrapping_sub(c);
+                if dist.wrapping_sub(1) >= MAX_DIST {
                     break;
                 }
-                // Quick reject on the byte that would extend the best match.
-                let probe = if best.0 < max { best.0 } else { max - 1 };
-                if input[c + probe] == input[i + probe] {
+                // Quick reject on the byte that would extend the best match (best.0 < max).
+                if input[c + best.0] == input[i + best.0] {
                     let l = common(input, c, i, max);
                     if l > best.0 {
-                        best = (l, i - c);
+                        best = (l, dist);
                         if l >= GOOD_MATCH || l == max {
                             break;
                         }
                     }
                 }
-                let next = self.prev[c & (HISTORY - 1)];
-                if next >= cand {
-                    break;
-                }
-                cand = next;
-                steps += 1;
+                cand = self.prev[c & (HISTORY - 1)];
+                steps -= 1;
             }
         }
         let p = hash2(v);
         if best.0 < MIN_MATCH {
             let cand = self.pair[p];
-            if cand != 0 {
-                let c = usize::try_from(cand - 1).unwrap_or(usize::MAX);
-                if c < i
-                    && i - c <= MAX_DIST
-                    && input[c] == input[i]
-                    && input[c + 1] == input[i + 1]
-                {
-                    best = (common(input, c, i, max), i - c);
-                }
+            let c = usize::try_from(cand).unwrap_or(0).wrapping_sub(TAG_OFFSET);
+            let dist = i.wrapping_sub(c);
+            if dist.wrapping_sub(1) < MAX_DIST
+                && input[c] == input[i]
+                && input[c + 1] == input[i + 1]
+            {
+                best = (common(input, c, i, max), dist);
             }
         }
         self.pair[p] = tag;
-        best
+        if best.1 == 0 { (0, 0) } else { best }
     }
 }
 
@@ -370,7 +373,7 @@ fn parse(input: &[u8]) -> Vec<Token> {
     let literal = Token::literal;
     let mut i = 0;
     while i < n {
-        let mut m = f.find_insert(input, i, MAX_CHAIN);
+        let mut m = f.find_insert(input, i, MAX_CHAIN, 0);
         if m.0 < MIN_MATCH {
             tokens.push(literal(input[i]));
             i += 1;
@@ -378,8 +381,10 @@ fn parse(input: &[u8]) -> Vec<Token> {
         }
         // Lazy step: is a literal followed by the match at i + 1 cheaper?
         while m.0 < LAZY_MATCH && i + 1 < n {
-            let next = f.find_insert(input, i + 1, LAZY_CHAIN);
-            if next.0 >= MIN_MATCH && saving(next.0) > saving(m.0) {
+            // A copy saves more the longer it is, so only a longer match at i + 1 can win.
+            let next = f.find_insert(input, i + 1, LAZY_CHAIN, m.0);
+            if next.0 > m.0 {
+                debug_assert!(saving(next.0) > saving(m.0));
                 tokens.push(literal(input[i]));
                 i += 1;
                 m = next;
