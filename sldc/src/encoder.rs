@@ -14,7 +14,10 @@
 //!   a switch costs 13 bits. The programme finds the cheapest sequence (counting a copy's
 //!   scheme-2 cost without its `0xFF` bits), so the output is never larger than the
 //!   all-scheme-2 encoding: the input plus one bit per `0xFF` byte plus a few bytes of control
-//!   symbols, Pad and (for a WEF body) length.
+//!   symbols, Pad and (for a WEF body) length. Copies of 6 or more bytes are scheme 1 in every
+//!   cheapest sequence and cut the tokens into independent segments; a running maximum-sum
+//!   check during the parse finds the last segment where scheme 2 can pay, and the programme
+//!   runs only up to there (on text, usually just the first few dozen tokens).
 //! - Copy pointers carry the **absolute** history position of the match (ECMA-321 8.4.2);
 //!   distances are 1..=1023 (a distance of 1024 is legal but some decoders mishandle it).
 
@@ -49,6 +52,8 @@ const RESET2: u32 = 0b1_1111_1111_0110;
 const SCHEME1: u32 = 0b1_1111_1111_0001;
 const SCHEME2: u32 = 0b1_1111_1111_0010;
 const END_OF_RECORD: u32 = 0b1_1111_1111_0100;
+/// Length of a control symbol (a scheme switch).
+const SWITCH_BITS: u32 = 13;
 
 /// Compresses `input` into a conforming ECMA-321 stream: one record starting with a Reset,
 /// an End of Record, and 0-bits to a 32-bit boundary.
@@ -136,13 +141,27 @@ impl Token {
 
 /// Reset, tokens with scheme switches, End of Record (no Pad yet).
 fn encode_record(input: &[u8], force_reset1: bool) -> BitWriter {
-    let tokens = parse(input);
-    let plan = choose_schemes(&tokens, force_reset1);
+    let (tokens, dp_end) = parse(input);
+    write_record(input, &tokens, dp_end, force_reset1)
+}
+
+/// Writes the record for `tokens` (the parse of `input`), running the scheme programme on the
+/// first `dp_end` tokens.
+fn write_record(input: &[u8], tokens: &[Token], dp_end: usize, force_reset1: bool) -> BitWriter {
+    // The scheme programme runs only on the tokens up to the end of the last segment where
+    // scheme 2 can pay (see `Tokens`); the rest is scheme 1, which the programme's plan for
+    // that prefix ends in (its last token is a cut, or it is all the tokens).
+    let (head, tail) = tokens.split_at(core::cmp::min(dp_end, tokens.len()));
+    let plan = if head.is_empty() {
+        None
+    } else {
+        choose_schemes(head, force_reset1)
+    };
     let mut w = BitWriter::with_capacity((input.len() / 2).saturating_add(16));
     let Some(plan) = plan else {
         // Scheme 1 throughout.
         w.put(RESET1, 13);
-        for t in &tokens {
+        for t in tokens {
             w.put(t.code, u32::from(t.bits));
         }
         w.put(END_OF_RECORD, 13);
@@ -157,7 +176,7 @@ fn encode_record(input: &[u8], force_reset1: bool) -> BitWriter {
     };
     w.put(if scheme == 2 { RESET2 } else { RESET1 }, 13);
     let mut pos = 0_usize;
-    for (t, &s) in tokens.iter().zip(&plan) {
+    for (t, &s) in head.iter().zip(&plan) {
         if s != scheme {
             w.put(if s == 2 { SCHEME2 } else { SCHEME1 }, 13);
             scheme = s;
@@ -172,6 +191,13 @@ fn encode_record(input: &[u8], force_reset1: bool) -> BitWriter {
             w.put(t.code, u32::from(t.bits));
         }
         pos = end;
+    }
+    if !tail.is_empty() && scheme != 1 {
+        // Not reached (the plan ends in scheme 1 before a tail), but stays correct if it were.
+        w.put(SCHEME1, 13);
+    }
+    for t in tail {
+        w.put(t.code, u32::from(t.bits));
     }
     w.put(END_OF_RECORD, 13);
     w
@@ -364,22 +390,103 @@ impl Finder {
     }
 }
 
+/// The parsed tokens, and how many of them the scheme programme must look at.
+///
+/// A copy of 6 or more bytes costs at least 33 bits more in scheme 2 than in scheme 1, more than
+/// two 13-bit switches around it, so every cheapest encoding writes it in scheme 1: such copies
+/// cut the token list into segments that are independent given scheme 1 at both ends. Writing a
+/// run of tokens in scheme 2 costs at least one switch (13 bits), two inside a segment between
+/// cuts (26), so a segment whose best run (Kadane's maximum-sum run over the per-token gains
+/// `scheme-1 bits - scheme-2 bits`, kept as tokens are added) saves no more than that is
+/// cheapest in scheme 1. `dp_end` is the end of the last segment that is not; the programme
+/// runs on the tokens before it and the rest is written in scheme 1.
+struct Tokens {
+    list: Vec<Token>,
+    /// Gain of the best run ending at the last token (>= 0).
+    run: i64,
+    /// Gain of the best run in the current segment.
+    seg_best: i64,
+    /// Whether a cut was seen (the current segment is not the first).
+    cut_seen: bool,
+    dp_end: usize,
+}
+
+/// Copies at least this long are written in scheme 1 by every cheapest encoding (see
+/// [`Tokens`]).
+const CUT_LEN: usize = 6;
+
+impl Tokens {
+    fn with_capacity(cap: usize) -> Self {
+        Self {
+            list: Vec::with_capacity(cap),
+            run: 0,
+            seg_best: 0,
+            cut_seen: false,
+            dp_end: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn gain(&mut self, g: i64) {
+        // |g| <= 8 * CUT_LEN per token and the run restarts at 0: no overflow.
+        self.run = core::cmp::max(self.run.wrapping_add(g), 0);
+        self.seg_best = core::cmp::max(self.seg_best, self.run);
+    }
+
+    /// A literal: 9 bits in scheme 1, 8 in scheme 2 (9 for `0xFF`).
+    #[inline(always)]
+    fn literal(&mut self, b: u8) {
+        self.list.push(Token::literal(b));
+        self.gain(i64::from(b != 0xff));
+    }
+
+    /// A copy: its scheme-1 bits against 8 bits per byte in scheme 2 (the programme's estimate,
+    /// without the `0xFF` bits).
+    #[inline(always)]
+    fn copy(&mut self, len: usize, disp: usize) {
+        let t = Token::copy(len, disp);
+        self.list.push(t);
+        if len >= CUT_LEN {
+            // A run of scheme 2 in the first segment may start with the Reset: one switch.
+            let switches = if self.cut_seen { 2 } else { 1 };
+            if self.seg_best > i64::from(SWITCH_BITS).wrapping_mul(switches) {
+                self.dp_end = self.list.len();
+            }
+            self.run = 0;
+            self.seg_best = 0;
+            self.cut_seen = true;
+        } else {
+            let lits = i64::from(t.len).wrapping_mul(8);
+            self.gain(i64::from(t.bits).wrapping_sub(lits));
+        }
+    }
+
+    /// The tokens and `dp_end`, after the last segment (a run at the end needs one switch; a
+    /// single segment may be all scheme 2 with no switch).
+    fn finish(mut self) -> (Vec<Token>, usize) {
+        let switches = if self.cut_seen { 1 } else { 0 };
+        if self.seg_best > i64::from(SWITCH_BITS).wrapping_mul(switches) {
+            self.dp_end = self.list.len();
+        }
+        (self.list, self.dp_end)
+    }
+}
+
 /// The LZ77 parse: greedy, with one step of lazy matching for short matches.
 #[expect(
     clippy::indexing_slicing,
     clippy::arithmetic_side_effects,
     reason = "i < n when a byte is read; match lengths are bounded by n - i"
 )]
-fn parse(input: &[u8]) -> Vec<Token> {
+fn parse(input: &[u8]) -> (Vec<Token>, usize) {
     let n = input.len();
-    let mut tokens = Vec::with_capacity(n / 4 + 16);
+    let mut tokens = Tokens::with_capacity(n / 4 + 16);
     let mut f = Finder::new();
-    let literal = Token::literal;
     let mut i = 0;
     while i < n {
         let mut m = f.find_insert(input, i, MAX_CHAIN, 0);
         if m.0 < MIN_MATCH {
-            tokens.push(literal(input[i]));
+            tokens.literal(input[i]);
             i += 1;
             continue;
         }
@@ -389,7 +496,7 @@ fn parse(input: &[u8]) -> Vec<Token> {
             let next = f.find_insert(input, i + 1, LAZY_CHAIN, m.0);
             if next.0 > m.0 {
                 debug_assert!(saving(next.0) > saving(m.0));
-                tokens.push(literal(input[i]));
+                tokens.literal(input[i]);
                 i += 1;
                 m = next;
             } else {
@@ -400,7 +507,7 @@ fn parse(input: &[u8]) -> Vec<Token> {
         let (len, dist) = m;
         // Copy pointers carry the absolute history position: the stream has one Reset, at
         // position 0, so that is the source position modulo 1024.
-        tokens.push(Token::copy(len, (i - dist) & (HISTORY - 1)));
+        tokens.copy(len, (i - dist) & (HISTORY - 1));
         // Positions inside the match join the tables (i and maybe i + 1 already did): all of
         // the first `INSERT_ALL`, then one in `INSERT_STEP`; only those with 3 bytes ahead.
         let from = if len < LAZY_MATCH { i + 2 } else { i + 1 };
@@ -417,7 +524,7 @@ fn parse(input: &[u8]) -> Vec<Token> {
         }
         i += len;
     }
-    tokens
+    tokens.finish()
 }
 
 /// Up to 4 bytes at `p`, little-endian, zero-padded past the end.
@@ -533,5 +640,72 @@ impl BitWriter {
             self.out.push(b.first().copied().unwrap_or(0));
         }
         self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec::Vec;
+
+    /// Deterministic test inputs: text-like runs, random runs, `0xFF` runs, in turn.
+    fn inputs() -> Vec<Vec<u8>> {
+        let mut x: u32 = 0x1234_5678;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        let mut out = Vec::new();
+        for case in 0..200_u32 {
+            let mut v = Vec::new();
+            let parts = next() % 12;
+            for _ in 0..parts {
+                let len = usize::try_from(next() % 400).unwrap_or(0);
+                match next() % 4 {
+                    0 => v.extend((0..len).map(|_| next().to_le_bytes()[0])),
+                    1 => v.extend((0..len).map(|k| b"<Data Name='x'>"[k % 15])),
+                    2 => v.extend(core::iter::repeat_n(0xff, len)),
+                    _ => v.extend((0..len).map(|_| (next() % 5).to_le_bytes()[0])),
+                }
+            }
+            if case % 7 == 0 {
+                v.truncate(usize::try_from(case).unwrap_or(0) % 23);
+            }
+            out.push(v);
+        }
+        out
+    }
+
+    /// Running the scheme programme only up to `dp_end` gives the same size as running it on
+    /// every token.
+    #[test]
+    fn segmented_programme_is_as_small_as_the_full_one() {
+        let mut cut = 0;
+        let mut mid = 0;
+        for input in inputs() {
+            let (tokens, dp_end) = super::parse(&input);
+            if dp_end < tokens.len() {
+                cut += 1;
+            }
+            if dp_end > 0 && dp_end < tokens.len() {
+                mid += 1;
+            }
+            for force in [false, true] {
+                let short = super::write_record(&input, &tokens, dp_end, force).total();
+                let full = super::write_record(&input, &tokens, tokens.len(), force).total();
+                assert_eq!(
+                    short,
+                    full,
+                    "{} bytes, dp_end {dp_end} of {}",
+                    input.len(),
+                    tokens.len()
+                );
+            }
+        }
+        // The shortcut is taken on some of them.
+        assert!(cut > 20, "{cut}");
+        // And some of those still run the programme on a prefix.
+        assert!(mid > 20, "{mid}");
     }
 }
