@@ -43,7 +43,7 @@ const LAZY_MATCH: usize = 3;
 /// Candidates examined for the lazy step.
 const LAZY_CHAIN: usize = 12;
 /// Added to positions in the match-finder tables so that 0 (empty) is never in reach.
-const TAG_OFFSET: usize = HISTORY;
+const TAG_OFFSET: u32 = 1024;
 const HASH_BITS: u32 = 12;
 const HASH_SIZE: usize = 1 << HASH_BITS;
 
@@ -289,8 +289,9 @@ fn choose_schemes(tokens: &[Token], force_reset1: bool) -> Option<Vec<u8>> {
 
 /// Hash tables of the match finder: heads of the 3-byte hash chains, the chain links through
 /// the last 1024 positions, and the last position of each 2-byte pair (all stored as
-/// `position + TAG_OFFSET`; 0 = none, which reads as a position too far back to use, as does a
-/// position that does not fit).
+/// `position + TAG_OFFSET` modulo 2^32; 0 = none, which reads as a position too far back to use).
+/// The tables are only hints: every candidate's distance is checked and its bytes compared, so
+/// a wrapped tag past 4 GiB of input can at worst propose a wrong (checked) candidate.
 /// Fixed-size arrays, so that masked and shifted indices need no bounds checks (36 KiB of
 /// stack).
 struct Finder {
@@ -311,18 +312,23 @@ impl Finder {
     /// Adds position `p` to the 3-byte hash chains when 3 bytes start there (the 2-byte table
     /// only learns the positions searched from, which is where a 2-byte match is looked for
     /// anyway).
+    #[inline(always)]
+    fn insert(&mut self, input: &[u8], p: usize) {
+        if let Some(&b) = input.get(p..).and_then(|r| r.first_chunk::<3>()) {
+            self.insert_bytes(b, p);
+        }
+    }
+
+    /// Adds position `p`, where `b` starts, to the 3-byte hash chains.
     #[expect(
         clippy::indexing_slicing,
         reason = "hashes are < HASH_SIZE; the slot is masked to HISTORY"
     )]
     #[inline(always)]
-    fn insert(&mut self, input: &[u8], p: usize) {
-        if let Some(&[a, b, c]) = input.get(p..).and_then(|r| r.first_chunk::<3>()) {
-            let tag = u32::try_from(p.wrapping_add(TAG_OFFSET)).unwrap_or(0);
-            let h = hash3(u32::from_le_bytes([a, b, c, 0]));
-            self.prev[p & (HISTORY - 1)] = self.head[h];
-            self.head[h] = tag;
-        }
+    fn insert_bytes(&mut self, [a, b, c]: [u8; 3], p: usize) {
+        let h = hash3(u32::from_le_bytes([a, b, c, 0]));
+        self.prev[p & (HISTORY - 1)] = self.head[h];
+        self.head[h] = tag(p);
     }
 
     /// The best match at `i` longer than `beat` bytes (length, distance; length 0 when none),
@@ -336,7 +342,7 @@ impl Finder {
     fn find_insert(&mut self, input: &[u8], i: usize, chain: usize, beat: usize) -> (usize, usize) {
         let n = input.len();
         let max = core::cmp::min(MAX_MATCH, n - i);
-        let tag = u32::try_from(i + TAG_OFFSET).unwrap_or(0);
+        let tag = tag(i);
         if max < MIN_MATCH {
             return (0, 0);
         }
@@ -354,11 +360,13 @@ impl Finder {
             // `HISTORY` back, which the distance test stops at. `steps` bounds the walk anyway.
             while steps > 0 {
                 // Tag 0 (empty) reads as a distance of at least `TAG_OFFSET` and ends the walk.
-                let c = usize::try_from(cand).unwrap_or(0).wrapping_sub(TAG_OFFSET);
-                let dist = i.wrapping_sub(c);
+                // Below 4 GiB tags are exact and positions in the tables are < i, so a distance
+                // that passes is <= i; past it the distance is < 1024 < i.
+                let dist = usize::try_from(tag.wrapping_sub(cand)).unwrap_or(usize::MAX);
                 if dist.wrapping_sub(1) >= MAX_DIST {
                     break;
                 }
+                let c = i - dist;
                 // Quick reject on the byte that would extend the best match (best.0 < max).
                 if input[c + best.0] == input[i + best.0] {
                     let l = common(input, c, i, max);
@@ -376,8 +384,8 @@ impl Finder {
         let p = hash2(v);
         if best.0 < MIN_MATCH {
             let cand = self.pair[p];
-            let c = usize::try_from(cand).unwrap_or(0).wrapping_sub(TAG_OFFSET);
-            let dist = i.wrapping_sub(c);
+            let dist = usize::try_from(tag.wrapping_sub(cand)).unwrap_or(usize::MAX);
+            let c = i.wrapping_sub(dist);
             if dist.wrapping_sub(1) < MAX_DIST
                 && input[c] == input[i]
                 && input[c + 1] == input[i + 1]
@@ -514,9 +522,14 @@ fn parse(input: &[u8]) -> (Vec<Token>, usize) {
         let to = core::cmp::min(i + len, n.saturating_sub(2));
         let dense = core::cmp::min(i + INSERT_ALL, to);
         let mut p = from;
-        while p < dense {
-            f.insert(input, p);
-            p += 1;
+        if p < dense {
+            // Slide over the bytes: the 3 bytes at each position (dense + 2 <= n).
+            for w in input.get(p..dense + 2).unwrap_or_default().windows(3) {
+                if let [a, b, c] = *w {
+                    f.insert_bytes([a, b, c], p);
+                }
+                p += 1;
+            }
         }
         while p < to {
             f.insert(input, p);
@@ -540,6 +553,14 @@ fn load4(input: &[u8], p: usize) -> u32 {
             u32::from_le_bytes(b)
         }
     }
+}
+
+/// The table entry for position `p`: `p + TAG_OFFSET` modulo 2^32.
+#[inline(always)]
+fn tag(p: usize) -> u32 {
+    u32::try_from(p & 0xffff_ffff)
+        .unwrap_or(0)
+        .wrapping_add(TAG_OFFSET)
 }
 
 /// Hash of the 3 bytes in the low bits of `v`.
