@@ -43,7 +43,9 @@
 //! The one-shot decoders take `max_output`: producing more is [`Error::OutputLimit`], never a
 //! silent truncation, and memory never grows beyond the bound (a 4-byte length trailer cannot
 //! make us allocate). The streaming decoder is bounded by the caller's buffers. Every step is
-//! linear in its input; the compressor's match search is bounded per position.
+//! linear in its input; the compressor's match search is bounded per position. The compressor
+//! uses about 36 KiB of stack for its match-finder tables, and heap for its output and a token
+//! list of 8 bytes per token (at most 8 bytes per input byte; about twice the input for text).
 //!
 //! # Features
 //! - `alloc` (default): the one-shot functions and the compressor.
