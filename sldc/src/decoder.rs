@@ -109,6 +109,10 @@ pub(crate) trait Sink {
     fn room(&self) -> usize;
     /// Appends `bytes` (at most `room()`).
     fn put(&mut self, bytes: &[u8]);
+    /// The whole output buffer and the count of bytes written to it, for decoding in place.
+    fn direct(&mut self) -> Option<(&mut [u8], &mut usize)> {
+        None
+    }
 }
 
 /// A caller's output slice.
@@ -121,6 +125,9 @@ impl Sink for SliceSink<'_> {
     fn room(&self) -> usize {
         self.buf.len().saturating_sub(self.written)
     }
+    fn direct(&mut self) -> Option<(&mut [u8], &mut usize)> {
+        Some((&mut *self.buf, &mut self.written))
+    }
     fn put(&mut self, bytes: &[u8]) {
         let end = self.written.saturating_add(bytes.len());
         if let Some(dst) = self.buf.get_mut(self.written..end) {
@@ -130,20 +137,32 @@ impl Sink for SliceSink<'_> {
     }
 }
 
-/// A growing vector with a hard limit.
+/// Decodes from `input` into `out[*written..]`, growing `out` (zero-filled, doubling) up to
+/// `max_output` bytes while the decoder reports [`Status::OutputFull`]. Returns the bytes of
+/// `input` consumed and the first other status, or `OutputFull` when `max_output` is reached.
 #[cfg(feature = "alloc")]
-pub(crate) struct VecSink<'a> {
-    pub(crate) vec: &'a mut alloc::vec::Vec<u8>,
-    pub(crate) limit: usize,
-}
-
-#[cfg(feature = "alloc")]
-impl Sink for VecSink<'_> {
-    fn room(&self) -> usize {
-        self.limit.saturating_sub(self.vec.len())
-    }
-    fn put(&mut self, bytes: &[u8]) {
-        self.vec.extend_from_slice(bytes);
+pub(crate) fn run_into_vec(
+    d: &mut Decompressor,
+    input: &[u8],
+    out: &mut alloc::vec::Vec<u8>,
+    written: &mut usize,
+    max_output: usize,
+) -> Result<(usize, Status), Error> {
+    let mut consumed = 0;
+    loop {
+        let rest = input.get(consumed..).unwrap_or_default();
+        let mut sink = SliceSink {
+            buf: out.as_mut_slice(),
+            written: *written,
+        };
+        let (n, status) = d.run(rest, &mut sink, true)?;
+        *written = sink.written;
+        consumed = consumed.saturating_add(n);
+        if status != Status::OutputFull || out.len() >= max_output {
+            return Ok((consumed, status));
+        }
+        let grown = core::cmp::max(out.len().saturating_mul(2), 4096);
+        out.resize(core::cmp::min(grown, max_output), 0);
     }
 }
 
@@ -314,6 +333,12 @@ impl Decompressor {
     /// `last` says that `input` ends the stream: when it is set, running out of input inside
     /// a record is [`Error::Truncated`]; when it is not, it is [`Status::NeedsInput`].
     ///
+    /// Only `output[..written]` is meaningful afterwards: the bytes after it may have been
+    /// used as scratch (large buffers are decoded into in place, with 16-byte copies).
+    ///
+    /// Returns at the first of: input exhausted, output full, End of Record, File Mark,
+    /// End Marker (each reported once every byte before it has been written).
+    ///
     /// # Errors
     /// Any [`Error`] describing malformed input; after one, the decoder is poisoned and returns
     /// the same error on every call.
@@ -418,7 +443,7 @@ impl Decompressor {
                     }
                 }
                 State::Data { boundary } => {
-                    if let Some(status) = self.data(cur, sink.room(), last, boundary)? {
+                    if let Some(status) = self.data(cur, sink, last, boundary)? {
                         return Ok(status);
                     }
                 }
@@ -549,20 +574,42 @@ impl Decompressor {
                   symbol, a symbol writes at most MAX_MATCH (+16 over-copy) bytes, distances are \
                   1..=1024 <= pos, bit counts are <= 63"
     )]
-    fn data(
+    fn data<S: Sink>(
         &mut self,
         cur: &mut Cursor<'_>,
-        room: usize,
+        sink: &mut S,
         last: bool,
         mut boundary: bool,
     ) -> Result<Option<Status>, Error> {
         loop {
+            let room = sink.room();
             let pending = self.pos - self.drain;
             if pending > 0 && pending >= room {
                 return Ok(None);
             }
             if self.pos > WIN - MARGIN && !self.make_room() {
                 return Ok(None);
+            }
+            if !boundary && pending == 0 && self.scheme == Scheme::One && self.fill >= HISTORY {
+                if let Some((buf, written)) = sink.direct() {
+                    self.direct(cur, buf, written);
+                }
+            }
+            let room = sink.room();
+            if !boundary {
+                // Room for symbols starting below `limit`: the window margin, and the
+                // caller's room (a symbol may overshoot it by at most MAX_MATCH - 1 bytes).
+                let limit = core::cmp::min(WIN - MARGIN, self.drain.saturating_add(room));
+                if self.pos < limit {
+                    self.fast(cur, limit);
+                    let pending = self.pos - self.drain;
+                    if pending > 0 && pending >= room {
+                        return Ok(None);
+                    }
+                    if self.pos > WIN - MARGIN && !self.make_room() {
+                        return Ok(None);
+                    }
+                }
             }
             if self.nbits < MAX_SYMBOL_BITS {
                 self.refill(cur);
@@ -721,53 +768,406 @@ impl Decompressor {
     }
 
     /// Executes a copy pointer: `len` bytes from absolute history position `disp`.
+    #[inline(always)]
+    fn copy(&mut self, len: usize, disp: usize) {
+        let (pos, wpos, fill) =
+            copy_match(&mut self.win, self.pos, self.wpos, self.fill, len, disp);
+        self.pos = pos;
+        self.wpos = wpos;
+        self.fill = fill;
+    }
+
+    /// The fast path: data symbols while at least 8 input bytes remain (so the bit buffer is
+    /// refilled a word at a time) and `pos` stays below `limit` (so the window has room and the
+    /// caller's room is not exceeded). Stops before a control symbol and leaves it, and
+    /// everything unusual, to the general loop in [`data`](Self::data).
+    fn fast(&mut self, cur: &mut Cursor<'_>, limit: usize) {
+        if self.scheme == Scheme::One {
+            if self.fill < HISTORY {
+                // Until the history is full (after a Reset), with `fill` bookkeeping.
+                let full_at = self.pos.saturating_add(HISTORY.saturating_sub(self.fill));
+                self.fast_partial(cur, core::cmp::min(limit, full_at));
+            }
+            if self.fill >= HISTORY {
+                self.fast_full(cur, limit);
+            }
+        } else {
+            self.fast_partial(cur, limit);
+        }
+    }
+
+    /// [`fast`](Self::fast) for scheme 1 with a full history: no `fill` bookkeeping, and the
+    /// history write position derived from `pos`.
+    #[inline(never)]
+    fn fast_full(&mut self, cur: &mut Cursor<'_>, limit: usize) {
+        let (at, pos) = fast_scheme1(
+            &mut self.win,
+            cur.input,
+            cur.at,
+            &mut self.bitbuf,
+            &mut self.nbits,
+            self.pos,
+            self.wpos,
+            limit,
+        );
+        self.loaded = self
+            .loaded
+            .wrapping_add(u64::try_from(at.wrapping_sub(cur.at)).unwrap_or(0));
+        cur.at = at;
+        self.wpos = self.wpos.wrapping_add(pos.wrapping_sub(self.pos)) & (HISTORY - 1);
+        self.pos = pos;
+    }
+
+    /// Decodes scheme-1 symbols straight into the caller's buffer, whose last 1024 written
+    /// bytes are the history (so nothing needs copying out afterwards), then puts those 1024
+    /// bytes back into the window. Needs a full history, no undrained bytes, at least 1024
+    /// bytes already written to `buf`, and room for a symbol and the over-copy after them.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "HISTORY <= w <= buf.len() is checked before use"
+    )]
+    fn direct(&mut self, cur: &mut Cursor<'_>, buf: &mut [u8], written: &mut usize) {
+        let w0 = *written;
+        let Some(limit) = buf.len().checked_sub(MARGIN) else {
+            return;
+        };
+        if w0 < HISTORY || w0 >= limit || cur.input.len() < 8 {
+            return;
+        }
+        let (at, w) = fast_scheme1(
+            buf,
+            cur.input,
+            cur.at,
+            &mut self.bitbuf,
+            &mut self.nbits,
+            w0,
+            self.wpos,
+            limit,
+        );
+        if w == w0 && at == cur.at {
+            return;
+        }
+        self.loaded = self
+            .loaded
+            .wrapping_add(u64::try_from(at.wrapping_sub(cur.at)).unwrap_or(0));
+        cur.at = at;
+        let n = w.wrapping_sub(w0);
+        self.wpos = self.wpos.wrapping_add(n) & (HISTORY - 1);
+        self.total_out = self.total_out.wrapping_add(u64::try_from(n).unwrap_or(0));
+        *written = w;
+        // The window's history becomes the last 1024 bytes written.
+        self.win[..HISTORY].copy_from_slice(&buf[w.wrapping_sub(HISTORY)..w]);
+        self.pos = HISTORY;
+        self.drain = HISTORY;
+    }
+
     #[expect(
         clippy::arithmetic_side_effects,
         clippy::indexing_slicing,
-        reason = "HISTORY <= pos <= WIN - MARGIN, 1 <= dist <= 1024, len <= 271: every index \
-                  below stays in pos - 1024 .. pos + 271 + 16 < WIN"
+        reason = "hot loop; at + 8 <= input.len() before each refill, pos < limit <= WIN - \
+                  MARGIN before each symbol, bit counts <= 63, shifts < 64"
     )]
-    #[inline(always)]
-    fn copy(&mut self, len: usize, disp: usize) {
-        // Distance back from the write position to history[disp]; 1024 when disp == wpos
-        // (the oldest byte, read before the first byte of the match overwrites it).
-        let dist = ((self.wpos.wrapping_sub(disp).wrapping_sub(1)) & (HISTORY - 1)) + 1;
-        let pos = self.pos;
-        let src = pos - dist;
-        if dist > self.fill {
-            // Reaches into history not written since the last Reset: those bytes are zero.
-            let floor = pos - self.fill;
-            for i in 0..len {
-                let s = src + i;
-                self.win[pos + i] = if s < floor { 0 } else { self.win[s] };
-            }
-        } else if dist >= 16 {
-            let mut i = 0;
-            while i < len {
-                let (head, tail) = self.win.split_at_mut(pos + i);
-                let from: &[u8; 16] = head[src + i..src + i + 16].try_into().unwrap_or(&[0; 16]);
-                tail[..16].copy_from_slice(from);
-                i += 16;
-            }
-        } else {
-            // Short distance: byte by byte until one 16-byte step is a multiple of `dist` away,
-            // then 16-byte steps.
-            let step = dist * 16_usize.div_ceil(dist);
-            let head_len = core::cmp::min(len, step);
-            for i in 0..head_len {
-                self.win[pos + i] = self.win[src + i];
-            }
-            let mut i = head_len;
-            while i < len {
-                let (head, tail) = self.win.split_at_mut(pos + i);
-                let s = pos + i - step;
-                let from: &[u8; 16] = head[s..s + 16].try_into().unwrap_or(&[0; 16]);
-                tail[..16].copy_from_slice(from);
-                i += 16;
-            }
+    #[inline(never)]
+    fn fast_partial(&mut self, cur: &mut Cursor<'_>, limit: usize) {
+        let input = cur.input;
+        if input.len() < 8 {
+            return;
         }
-        self.pos = pos + len;
-        self.wpos = (self.wpos + len) & (HISTORY - 1);
-        self.fill = core::cmp::min(self.fill + len, HISTORY);
+        let in_last = input.len() - 8;
+        let start_at = cur.at;
+        let mut at = cur.at;
+        let mut bitbuf = self.bitbuf;
+        let mut nbits = self.nbits;
+        let mut pos = self.pos;
+        let mut wpos = self.wpos;
+        let mut fill = self.fill;
+        let win = &mut self.win;
+        match self.scheme {
+            Scheme::One => loop {
+                if pos >= limit {
+                    break;
+                }
+                if nbits < MAX_SYMBOL_BITS {
+                    if at > in_last {
+                        break;
+                    }
+                    let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
+                    bitbuf |= u64::from_be_bytes(chunk) >> nbits;
+                    let k = (63 - nbits) >> 3;
+                    at += us(k);
+                    nbits += k << 3;
+                }
+                if bitbuf >> 63 == 0 {
+                    win[pos] = low_byte(top(bitbuf << 1, 8));
+                    bitbuf <<= 9;
+                    nbits -= 9;
+                    pos += 1;
+                    wpos = (wpos + 1) & (HISTORY - 1);
+                    fill += usize::from(fill < HISTORY);
+                    continue;
+                }
+                if top(bitbuf, 9) == 0x1ff {
+                    break;
+                }
+                let entry = MATCH_FIELD[us(top(bitbuf << 1, 12))];
+                let len = usize::from(entry & 0x1ff);
+                let field = u32::from(entry >> 9);
+                let disp = us(top(bitbuf << (1 + field), 10));
+                let need = 11 + field;
+                bitbuf <<= need;
+                nbits -= need;
+                (pos, wpos, fill) = copy_match(win, pos, wpos, fill, len, disp);
+            },
+            Scheme::Two => loop {
+                if pos >= limit {
+                    break;
+                }
+                if nbits < MAX_SYMBOL_BITS {
+                    if at > in_last {
+                        break;
+                    }
+                    let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
+                    bitbuf |= u64::from_be_bytes(chunk) >> nbits;
+                    let k = (63 - nbits) >> 3;
+                    at += us(k);
+                    nbits += k << 3;
+                }
+                let byte = top(bitbuf, 8);
+                let need = if byte == 0xff {
+                    if top(bitbuf, 9) == 0x1ff {
+                        break;
+                    }
+                    9
+                } else {
+                    8
+                };
+                win[pos] = low_byte(byte);
+                bitbuf <<= need;
+                nbits -= need;
+                pos += 1;
+                wpos = (wpos + 1) & (HISTORY - 1);
+                fill += usize::from(fill < HISTORY);
+            },
+            Scheme::Unset => {}
+        }
+        self.loaded += u64::try_from(at - start_at).unwrap_or(0);
+        cur.at = at;
+        self.bitbuf = bitbuf;
+        self.nbits = nbits;
+        self.pos = pos;
+        self.wpos = wpos;
+        self.fill = fill;
+    }
+}
+
+/// The scheme-1 inner loop with a full history: decodes symbols from `input[at..]` into
+/// `buf[pos..]` while at least 8 input bytes remain and `pos < limit` (with `limit +
+/// MARGIN <= buf.len()`), stopping before a control symbol. `wpos` is the history write
+/// position that corresponds to `pos`. Returns the new `(at, pos)`.
+#[expect(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::too_many_arguments,
+    reason = "hot loop; at + 8 <= input.len() before each refill, HISTORY <= pos < limit <= \
+              buf.len() - MARGIN before each symbol, bit counts <= 63, shifts < 64"
+)]
+#[inline(always)]
+fn fast_scheme1(
+    buf: &mut [u8],
+    input: &[u8],
+    mut at: usize,
+    bitbuf_ref: &mut u64,
+    nbits_ref: &mut u32,
+    mut pos: usize,
+    wpos: usize,
+    limit: usize,
+) -> (usize, usize) {
+    if input.len() < 8 {
+        return (at, pos);
+    }
+    let in_last = input.len() - 8;
+    let mut bitbuf = *bitbuf_ref;
+    let mut nbits = *nbits_ref;
+    // wpos == (pos + wbias) mod 1024 throughout.
+    let wbias = wpos.wrapping_sub(pos);
+    // One data symbol (nbits >= 23 on entry); leaves the loop before a control symbol.
+    macro_rules! symbol {
+        () => {
+            if bitbuf >> 63 == 0 {
+                buf[pos] = low_byte(top(bitbuf << 1, 8));
+                bitbuf <<= 9;
+                nbits -= 9;
+                pos += 1;
+            } else {
+                if top(bitbuf, 9) == 0x1ff {
+                    break;
+                }
+                let entry = MATCH_FIELD[us(top(bitbuf << 1, 12))];
+                let len = usize::from(entry & 0x1ff);
+                let field = u32::from(entry >> 9);
+                let disp = us(top(bitbuf << (1 + field), 10));
+                let need = 11 + field;
+                bitbuf <<= need;
+                nbits -= need;
+                let dist = ((pos.wrapping_add(wbias).wrapping_sub(disp).wrapping_sub(1))
+                    & (HISTORY - 1))
+                    + 1;
+                copy_back(buf, pos, dist, len);
+                pos += len;
+            }
+        };
+    }
+    // Two symbols per round: after a refill there are >= 56 bits, enough for two (<= 46).
+    // The second may start past `limit - MAX_MATCH` but below `limit`.
+    let limit2 = limit.saturating_sub(MAX_MATCH);
+    loop {
+        if pos >= limit2 || at > in_last {
+            break;
+        }
+        let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
+        bitbuf |= u64::from_be_bytes(chunk) >> nbits;
+        let k = (63 - nbits) >> 3;
+        at += us(k);
+        nbits += k << 3;
+        symbol!();
+        symbol!();
+    }
+    // The rest, one symbol at a time.
+    loop {
+        if pos >= limit {
+            break;
+        }
+        if nbits < MAX_SYMBOL_BITS {
+            if at > in_last {
+                break;
+            }
+            let chunk: [u8; 8] = input[at..at + 8].try_into().unwrap_or([0; 8]);
+            bitbuf |= u64::from_be_bytes(chunk) >> nbits;
+            let k = (63 - nbits) >> 3;
+            at += us(k);
+            nbits += k << 3;
+        }
+        symbol!();
+    }
+    *bitbuf_ref = bitbuf;
+    *nbits_ref = nbits;
+    (at, pos)
+}
+
+/// Match Count Field decoding, indexed by the 12 bits after a copy pointer's leading 1-bit:
+/// `length | field_bits << 9`. Entries for `1111` + a value of 240 or more are never used
+/// (those bits are a control symbol).
+static MATCH_FIELD: [u16; 4096] = match_field_table();
+
+#[expect(
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    reason = "const table construction over 0..4096"
+)]
+const fn match_field_table() -> [u16; 4096] {
+    let mut t = [0_u16; 4096];
+    let mut i = 0;
+    while i < 4096 {
+        let k = {
+            let lead = (i << 20) as u32;
+            let ones = lead.leading_ones();
+            if ones > 4 { 4 } else { ones }
+        };
+        let (prefix, extra, base) = match k {
+            0 => (1, 1, 2),
+            1 => (2, 2, 4),
+            2 => (3, 3, 8),
+            3 => (4, 4, 16),
+            _ => (4, 8, 32),
+        };
+        let e = (i >> (12 - prefix - extra)) & ((1 << extra) - 1);
+        let len = base + e;
+        t[i] = (len as u16) | (((prefix + extra) as u16) << 9);
+        i += 1;
+    }
+    t
+}
+
+/// Copies `len` bytes from absolute history position `disp` to `win[pos..]`, byte by byte in
+/// effect (a match may overlap the bytes it produces). Returns the new `(pos, wpos, fill)`.
+#[expect(
+    clippy::arithmetic_side_effects,
+    reason = "HISTORY <= pos <= WIN - MARGIN, 1 <= dist <= 1024 <= pos, len <= 271"
+)]
+#[inline(always)]
+fn copy_match(
+    win: &mut [u8; WIN],
+    pos: usize,
+    wpos: usize,
+    fill: usize,
+    len: usize,
+    disp: usize,
+) -> (usize, usize, usize) {
+    // Distance back from the write position to history[disp]; 1024 when disp == wpos
+    // (the oldest byte, read before the first byte of the match overwrites it).
+    let dist = ((wpos.wrapping_sub(disp).wrapping_sub(1)) & (HISTORY - 1)) + 1;
+    if dist > fill {
+        copy_from_unwritten(win, pos, pos - dist, fill, len);
+    } else {
+        copy_back(win, pos, dist, len);
+    }
+    let fill = if fill + len < HISTORY {
+        fill + len
+    } else {
+        HISTORY
+    };
+    (pos + len, (wpos + len) & (HISTORY - 1), fill)
+}
+
+/// Copies `len` bytes from `dist` bytes back to `win[pos..]`, as if byte by byte.
+#[expect(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    reason = "HISTORY <= pos <= WIN - MARGIN, 1 <= dist <= 1024, len <= 271: every index \
+              below stays in pos - 1024 .. pos + 271 + 16 < WIN"
+)]
+#[inline(always)]
+fn copy_back(win: &mut [u8], pos: usize, dist: usize, len: usize) {
+    let src = pos - dist;
+    if dist >= len && len <= 16 {
+        // One 16-byte move; bytes past `len` are scratch, overwritten later.
+        win.copy_within(src..src + 16, pos);
+    } else if dist >= 16 {
+        let mut i = 0;
+        while i < len {
+            win.copy_within(src + i..src + i + 16, pos + i);
+            i += 16;
+        }
+    } else {
+        // Short distance: byte by byte until a 16-byte step is a whole number of periods
+        // back, then 16-byte moves from that far back.
+        let step = dist * 16_usize.div_ceil(dist);
+        let head = if len < step { len } else { step };
+        for i in 0..head {
+            win[pos + i] = win[src + i];
+        }
+        let mut i = head;
+        while i < len {
+            win.copy_within(pos + i - step..pos + i - step + 16, pos + i);
+            i += 16;
+        }
+    }
+}
+
+/// A copy that reaches into history not written since the last Reset: those bytes are zero.
+#[cold]
+#[inline(never)]
+#[expect(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    reason = "same bounds as copy_match"
+)]
+fn copy_from_unwritten(win: &mut [u8; WIN], pos: usize, src: usize, fill: usize, len: usize) {
+    let floor = pos - fill;
+    for i in 0..len {
+        let s = src + i;
+        win[pos + i] = if s < floor { 0 } else { win[s] };
     }
 }

@@ -43,7 +43,9 @@
 //! The one-shot decoders take `max_output`: producing more is [`Error::OutputLimit`], never a
 //! silent truncation, and memory never grows beyond the bound (a 4-byte length trailer cannot
 //! make us allocate). The streaming decoder is bounded by the caller's buffers. Every step is
-//! linear in its input; the compressor's match search is bounded per position.
+//! linear in its input; the compressor's match search is bounded per position. The compressor
+//! uses about 36 KiB of stack for its match-finder tables, and heap for its output and a token
+//! list of 8 bytes per token (at most 8 bytes per input byte; about twice the input for text).
 //!
 //! # Features
 //! - `alloc` (default): the one-shot functions and the compressor.
@@ -80,10 +82,11 @@ pub use error::Error;
 pub use wef::decompress_wef_body;
 pub use wef::starts_with_reset;
 
-/// A first reservation for decoded output: proportional to the input, never beyond the limit.
+/// The first output buffer: proportional to the input (SLDC text bodies expand about 3x),
+/// never beyond the limit; it doubles when needed, up to the limit.
 #[cfg(feature = "alloc")]
 pub(crate) fn initial_capacity(input_len: usize, max_output: usize) -> usize {
-    core::cmp::min(input_len.saturating_mul(4), max_output).min(1 << 24)
+    core::cmp::min(input_len.saturating_mul(4).saturating_add(4096), max_output).min(1 << 24)
 }
 
 /// Decodes a whole ECMA-321 stream into a vector of at most `max_output` bytes.
@@ -109,21 +112,23 @@ pub(crate) fn initial_capacity(input_len: usize, max_output: usize) -> usize {
 /// ```
 #[cfg(feature = "alloc")]
 pub fn decompress_to_vec(input: &[u8], max_output: usize) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(initial_capacity(input.len(), max_output));
+    let mut out = alloc::vec![0; initial_capacity(input.len(), max_output)];
+    let mut written = 0;
     let mut d = Decompressor::new();
     let mut rest = input;
     loop {
-        let mut sink = decoder::VecSink {
-            vec: &mut out,
-            limit: max_output,
-        };
-        let (consumed, status) = d.run(rest, &mut sink, true)?;
+        let (consumed, status) =
+            decoder::run_into_vec(&mut d, rest, &mut out, &mut written, max_output)?;
         rest = rest.get(consumed..).unwrap_or_default();
         match status {
             Status::EndOfRecord | Status::FileMark => {}
-            Status::Finished => return Ok(out),
+            Status::Finished => {
+                out.truncate(written);
+                return Ok(out);
+            }
             Status::EndMarker => {
                 if rest.is_empty() {
+                    out.truncate(written);
                     return Ok(out);
                 }
                 return Err(Error::TrailingData {

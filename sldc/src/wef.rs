@@ -9,6 +9,7 @@
 #[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 
+#[cfg(feature = "alloc")]
 use crate::error::Error;
 
 /// Whether `input` begins with a Reset 1 or Reset 2 control symbol, i.e. could be SLDC.
@@ -64,18 +65,16 @@ pub(crate) fn not_sldc_reason(input: &[u8]) -> Option<&'static str> {
 /// ```
 #[cfg(feature = "alloc")]
 pub fn decompress_wef_body(input: &[u8], max_output: usize) -> Result<Vec<u8>, Error> {
-    use crate::decoder::{Decompressor, Framing, Status, VecSink};
+    use crate::decoder::{Decompressor, Framing, Status, run_into_vec};
 
     if let Some(reason) = not_sldc_reason(input) {
         return Err(Error::NotSldc { reason });
     }
-    let mut out = Vec::with_capacity(crate::initial_capacity(input.len(), max_output));
+    let mut out = alloc::vec![0; crate::initial_capacity(input.len(), max_output)];
+    let mut written = 0;
     let mut d = Decompressor::with_framing(Framing::WefRecord);
-    let mut sink = VecSink {
-        vec: &mut out,
-        limit: max_output,
-    };
-    let (_, status) = d.run(input, &mut sink, true)?;
+    let (_, status) = run_into_vec(&mut d, input, &mut out, &mut written, max_output)?;
+    out.truncate(written);
     let at = d.bit_position();
     match status {
         Status::EndOfRecord => {}

