@@ -260,9 +260,14 @@ fn write_u64(out: &mut Vec<u8>, mut v: u64) {
 /// Appends `s` as a quoted JSON string.
 #[inline]
 pub fn escape_into(out: &mut Vec<u8>, s: &str) {
-    out.reserve(s.len().saturating_add(2));
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len().saturating_add(2));
     out.push(b'"');
-    escape_body(out, s);
+    match crate::swar::find_json_escape(bytes) {
+        // The usual case: nothing to escape, one copy.
+        None => out.extend_from_slice(bytes),
+        Some(at) => escape_from(out, bytes, at),
+    }
     out.push(b'"');
 }
 
@@ -272,9 +277,18 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 #[inline]
 pub fn escape_body(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    match crate::swar::find_json_escape(bytes) {
+        None => out.extend_from_slice(bytes),
+        Some(at) => escape_from(out, bytes, at),
+    }
+}
+
+/// Appends `bytes` escaped, `first` being the offset of the first byte that needs escaping.
+#[cold]
+fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
     let mut start = 0;
-    while let Some(i) = bytes.get(start..).and_then(crate::swar::find_json_escape) {
-        let at = start.saturating_add(i);
+    let mut next = Some(first);
+    while let Some(at) = next {
         out.extend_from_slice(bytes.get(start..at).unwrap_or_default());
         let b = bytes.get(at).copied().unwrap_or(b' ');
         match b {
@@ -292,6 +306,10 @@ pub fn escape_body(out: &mut Vec<u8>, s: &str) {
             }
         }
         start = at.saturating_add(1);
+        next = bytes
+            .get(start..)
+            .and_then(crate::swar::find_json_escape)
+            .map(|i| start.saturating_add(i));
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }

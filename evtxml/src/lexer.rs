@@ -27,15 +27,32 @@ pub(crate) struct LexError {
 pub(crate) struct StartTag<'a> {
     /// Qualified name as written.
     pub(crate) name: &'a str,
+    /// Its prefix (`""` when there is none), found once when the tag is read.
+    prefix: &'a str,
+    /// Its local part.
+    local: &'a str,
 }
 
 impl<'a> StartTag<'a> {
-    /// The local part of the name.
-    pub(crate) fn local(&self) -> &'a str {
-        match colon(self.name) {
-            Some(i) => self.name.get(i.saturating_add(1)..).unwrap_or(self.name),
-            None => self.name,
+    fn new(name: &'a str) -> Self {
+        match colon(name) {
+            Some(i) => Self {
+                name,
+                prefix: name.get(..i).unwrap_or_default(),
+                local: name.get(i.saturating_add(1)..).unwrap_or(name),
+            },
+            None => Self {
+                name,
+                prefix: "",
+                local: name,
+            },
         }
+    }
+
+    /// The local part of the name.
+    #[inline]
+    pub(crate) fn local(&self) -> &'a str {
+        self.local
     }
 }
 
@@ -184,11 +201,14 @@ impl<'a> Lexer<'a> {
     }
 
     /// Resolves the prefix of a qualified name against the declarations in scope.
+    #[cfg(test)]
     pub(crate) fn resolve(&self, qname: &str) -> Resolved<'a> {
-        let prefix = match colon(qname) {
-            Some(i) => qname.get(..i).unwrap_or_default(),
-            None => "",
-        };
+        self.resolve_tag(&StartTag::new(qname))
+    }
+
+    /// Resolves the prefix of a start tag's name against the declarations in scope.
+    pub(crate) fn resolve_tag(&self, tag: &StartTag<'_>) -> Resolved<'a> {
+        let prefix = tag.prefix;
         let found = if prefix.is_empty() {
             self.ns.iter().rev().find(|(p, _, _)| p.is_empty())
         } else {
@@ -219,6 +239,15 @@ impl<'a> Lexer<'a> {
             };
             if first == b'<' {
                 break first;
+            }
+            if self.skip_blank {
+                // Indentation between elements: skipped without a search.
+                let j = self.skip_ws(start);
+                if j > start && self.bytes().get(j).is_none_or(|&c| c == b'<') {
+                    self.pos = j;
+                    start = j;
+                    continue;
+                }
             }
             let end = self.find_byte(start, b'<').unwrap_or(self.src.len());
             self.pos = end;
@@ -358,13 +387,13 @@ impl<'a> Lexer<'a> {
                 Some(b'>') => {
                     self.stack.push((name, ns_before));
                     self.pos = i.saturating_add(1);
-                    return Ok(Lex::Start(StartTag { name }, false));
+                    return Ok(Lex::Start(StartTag::new(name), false));
                 }
                 Some(b'/') => match b.get(i.saturating_add(1)) {
                     Some(b'>') => {
                         self.close_empty = Some(ns_before);
                         self.pos = i.saturating_add(2);
-                        return Ok(Lex::Start(StartTag { name }, true));
+                        return Ok(Lex::Start(StartTag::new(name), true));
                     }
                     None => return Err(self.eof("input ended in a start tag")),
                     Some(_) => return Err(self.err(i, "invalid start tag")),

@@ -205,8 +205,8 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn ns_of(&self, name: &str) -> Ns<'a> {
-        match self.lx.resolve(name) {
+    fn ns_of(&self, tag: &StartTag<'a>) -> Ns<'a> {
+        match self.lx.resolve_tag(tag) {
             Resolved::Unbound => Ns::Event(false),
             Resolved::EventNs => Ns::Event(true),
             Resolved::Bound(uri) => Ns::Other(Some(uri)),
@@ -228,7 +228,7 @@ impl<'a> Parser<'a, '_> {
         let t = self.lx.next().map_err(|e| Self::lex_error(e, section))?;
         Ok(match t {
             Lex::Start(s, empty) => {
-                let ns = self.ns_of(s.name);
+                let ns = self.ns_of(&s);
                 if empty {
                     Tok::Empty(s, ns)
                 } else {

@@ -34,10 +34,11 @@ fn first(mask: u64) -> usize {
     usize::try_from(mask.trailing_zeros() / 8).unwrap_or(0)
 }
 
-/// Scans `hay` for the first byte where `hit(word)` flags, eight bytes at a time, finishing
-/// the tail with `slow`.
+/// Scans `hay` for the first byte where `hit(word)` flags, eight bytes at a time; the tail is
+/// zero-padded into one last word (a flag in the padding is not a match: the lowest flagged byte
+/// is always a real match, so a tail match would come first).
 #[inline]
-fn scan(hay: &[u8], hit: impl Fn(u64) -> u64, slow: impl Fn(u8) -> bool) -> Option<usize> {
+fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
     let chunks = hay.chunks_exact(8);
     let tail = chunks.remainder();
     for (i, c) in chunks.enumerate() {
@@ -46,39 +47,39 @@ fn scan(hay: &[u8], hit: impl Fn(u64) -> u64, slow: impl Fn(u8) -> bool) -> Opti
             return Some(i.saturating_mul(8).saturating_add(first(m)));
         }
     }
-    let base = hay.len().saturating_sub(tail.len());
-    tail.iter()
-        .position(|&b| slow(b))
-        .map(|p| base.saturating_add(p))
+    if tail.is_empty() {
+        return None;
+    }
+    let mut w = [0u8; 8];
+    if let Some(dst) = w.get_mut(..tail.len()) {
+        dst.copy_from_slice(tail);
+    }
+    let m = hit(u64::from_le_bytes(w));
+    let at = first(m);
+    (m != 0 && at < tail.len()).then(|| hay.len().saturating_sub(tail.len()).saturating_add(at))
 }
 
 /// The first occurrence of `b` in `hay`.
 #[inline]
 pub(crate) fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
     let s = splat(b);
-    scan(hay, |w| has_zero(w ^ s), |x| x == b)
+    scan(hay, |w| has_zero(w ^ s))
 }
 
 /// The first occurrence of `a` or `b` in `hay`.
 #[inline]
 pub(crate) fn find_either(hay: &[u8], a: u8, b: u8) -> Option<usize> {
     let (sa, sb) = (splat(a), splat(b));
-    scan(
-        hay,
-        |w| has_zero(w ^ sa) | has_zero(w ^ sb),
-        |x| x == a || x == b,
-    )
+    scan(hay, |w| has_zero(w ^ sa) | has_zero(w ^ sb))
 }
 
 /// The first byte a JSON string must escape: `"`, `\` or a control character.
 #[inline]
 pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
     let (q, bs) = (splat(b'"'), splat(b'\\'));
-    scan(
-        hay,
-        |w| has_less(w, 0x20) | has_zero(w ^ q) | has_zero(w ^ bs),
-        |x| x < 0x20 || x == b'"' || x == b'\\',
-    )
+    scan(hay, |w| {
+        has_less(w, 0x20) | has_zero(w ^ q) | has_zero(w ^ bs)
+    })
 }
 
 /// The first byte that may need attention in XML text: `&`, a control character (including
@@ -86,11 +87,9 @@ pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
 #[inline]
 pub(crate) fn find_text_special(hay: &[u8]) -> Option<usize> {
     let (amp, ef) = (splat(b'&'), splat(0xEF));
-    scan(
-        hay,
-        |w| has_less(w, 0x20) | has_zero(w ^ amp) | has_zero(w ^ ef),
-        |x| x < 0x20 || x == b'&' || x == 0xEF,
-    )
+    scan(hay, |w| {
+        has_less(w, 0x20) | has_zero(w ^ amp) | has_zero(w ^ ef)
+    })
 }
 
 #[cfg(test)]
