@@ -239,6 +239,13 @@ impl JsonWriter<'_> {
         self.lit_key(k);
         self.u64(v);
     }
+
+    #[inline]
+    pub(crate) fn lit_field_opt_u64(&mut self, k: &'static str, v: Option<u64>) {
+        if let Some(v) = v {
+            self.lit_field_u64(k, v);
+        }
+    }
 }
 
 fn write_u64(out: &mut Vec<u8>, mut v: u64) {

@@ -61,6 +61,19 @@ impl<'a> StartTag<'a> {
 pub(crate) struct RawAttr<'a> {
     pub(crate) name: &'a str,
     pub(crate) value: &'a str,
+    /// The value has no reference and no control or 0xEF byte: it needs no resolution.
+    pub(crate) clean: bool,
+}
+
+/// An EventData item read by [`Lexer::peek_data_item`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DataItemFast<'a> {
+    /// The `Name` attribute's value.
+    pub(crate) name: Option<&'a str>,
+    /// The text.
+    pub(crate) value: &'a str,
+    /// Offset just after the item.
+    end: usize,
 }
 
 /// One token.
@@ -302,14 +315,25 @@ impl<'a> Lexer<'a> {
     /// Fast path for `<x …>text</x>`: right after the start tag of `x` was returned, reads the
     /// raw text and the matching end tag in one step. Returns `None`, with nothing consumed,
     /// when the content is anything else (child elements, comments, CDATA, no end tag).
-    pub(crate) fn simple_content(&mut self) -> Option<&'a str> {
+    /// The flag tells whether the text is clean: no reference, no control or 0xEF byte, so
+    /// nothing to resolve or report.
+    pub(crate) fn simple_content(&mut self) -> Option<(&'a str, bool)> {
         if self.close_empty.is_some() {
             return None;
         }
         let &(name, ns_len) = self.stack.last()?;
         let start = self.pos;
-        let lt = self.find_byte(start, b'<')?;
         let b = self.bytes();
+        let stop = b
+            .get(start..)
+            .and_then(crate::swar::find_text_end)
+            .and_then(|i| start.checked_add(i))?;
+        let clean = b.get(stop) == Some(&b'<');
+        let lt = if clean {
+            stop
+        } else {
+            self.find_byte(stop, b'<')?
+        };
         if b.get(lt.saturating_add(1)) != Some(&b'/') {
             return None;
         }
@@ -325,7 +349,78 @@ impl<'a> Lexer<'a> {
         self.stack.pop();
         self.ns.truncate(ns_len);
         self.pos = close.saturating_add(1);
-        Some(self.slice(start, lt))
+        Some((self.slice(start, lt), clean))
+    }
+
+    /// Whether an unprefixed name resolves to the event namespace or to none.
+    fn default_ns_is_event(&self) -> bool {
+        match self.ns.iter().rev().find(|(p, _, _)| p.is_empty()) {
+            Some((_, uri, is_event)) => *is_event || uri.is_empty(),
+            None => true,
+        }
+    }
+
+    /// Fast path for the usual EventData item, after optional whitespace:
+    /// `<Data Name="n">text</Data>`, `<Data Name="n"/>`, `<Data>text</Data>` or `<Data/>`, with
+    /// a name and text that need no resolution (see [`simple_content`](Self::simple_content)),
+    /// in the event namespace (or none). Nothing is consumed: [`commit`](Self::commit) the
+    /// returned end offset to accept it. `None` for anything else, which the general path reads.
+    pub(crate) fn peek_data_item(&self) -> Option<DataItemFast<'a>> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        let after = b.get(lt..)?.strip_prefix(b"<Data")?;
+        let mut i = lt.saturating_add(5);
+        let name = match after.first()? {
+            b' ' => {
+                let r = after.get(1..)?.strip_prefix(b"Name=\"")?;
+                let vstart = i.saturating_add(7);
+                let k = crate::swar::find_value_end(r, b'"')?;
+                if r.get(k) != Some(&b'"') {
+                    return None;
+                }
+                let vend = vstart.saturating_add(k);
+                i = vend.saturating_add(1);
+                Some(self.slice(vstart, vend))
+            }
+            b'>' | b'/' => None,
+            _ => return None,
+        };
+        if !self.default_ns_is_event() {
+            return None;
+        }
+        match b.get(i)? {
+            b'/' => {
+                if b.get(i.saturating_add(1)) != Some(&b'>') {
+                    return None;
+                }
+                return Some(DataItemFast {
+                    name,
+                    value: "",
+                    end: i.saturating_add(2),
+                });
+            }
+            b'>' => {}
+            _ => return None,
+        }
+        let tstart = i.saturating_add(1);
+        let k = crate::swar::find_text_end(b.get(tstart..)?)?;
+        let tend = tstart.saturating_add(k);
+        if !b.get(tend..)?.starts_with(b"</Data>") {
+            return None;
+        }
+        Some(DataItemFast {
+            name,
+            value: self.slice(tstart, tend),
+            end: tend.saturating_add(7),
+        })
+    }
+
+    /// Accepts what [`peek_data_item`](Self::peek_data_item) returned.
+    pub(crate) fn commit(&mut self, item: &DataItemFast<'a>) {
+        self.pos = item.end;
     }
 
     fn name_at(&self, at: usize) -> Result<(&'a str, usize), LexError> {
@@ -418,11 +513,19 @@ impl<'a> Lexer<'a> {
                         Some(_) => return Err(self.err(q, "unquoted attribute value")),
                     };
                     let vstart = q.saturating_add(1);
-                    let vend = b
+                    let mut vend = b
                         .get(vstart..)
-                        .and_then(|h| crate::swar::find_either(h, quote, b'<'))
+                        .and_then(|h| crate::swar::find_value_end(h, quote))
                         .and_then(|i| vstart.checked_add(i))
                         .ok_or(self.eof("input ended in an attribute value"))?;
+                    let clean = matches!(b.get(vend), Some(&c) if c == quote || c == b'<');
+                    if !clean {
+                        vend = b
+                            .get(vend..)
+                            .and_then(|h| crate::swar::find_either(h, quote, b'<'))
+                            .and_then(|i| vend.checked_add(i))
+                            .ok_or(self.eof("input ended in an attribute value"))?;
+                    }
                     if b.get(vend) == Some(&b'<') {
                         return Err(self.err(vend, "'<' in an attribute value"));
                     }
@@ -430,7 +533,11 @@ impl<'a> Lexer<'a> {
                     if self.attrs.iter().any(|a| a.name == aname) {
                         return Err(self.err(i, "duplicate attribute"));
                     }
-                    self.attrs.push(RawAttr { name: aname, value });
+                    self.attrs.push(RawAttr {
+                        name: aname,
+                        value,
+                        clean,
+                    });
                     let prefix = if aname == "xmlns" {
                         Some("")
                     } else {

@@ -326,14 +326,21 @@ impl<'a> Parser<'a, '_> {
         Cow::Owned(out)
     }
 
-    /// Resolves an attribute value, enforcing `max_text_bytes`.
-    fn attr_value(&mut self, raw: &'a str, section: Section) -> Result<Cow<'a, str>, Error> {
+    /// Enforces `max_text_bytes` on a value.
+    #[inline]
+    fn check_text_len(&self, raw: &str) -> Result<(), Error> {
         if raw.len() > self.limits.max_text_bytes {
             return Err(Error::Limit {
                 limit: Limit::TextBytes,
                 offset: self.tok_start,
             });
         }
+        Ok(())
+    }
+
+    /// Resolves an attribute value, enforcing `max_text_bytes`.
+    fn attr_value(&mut self, raw: &'a str, section: Section) -> Result<Cow<'a, str>, Error> {
+        self.check_text_len(raw)?;
         Ok(self.resolve(raw, section))
     }
 
@@ -357,7 +364,12 @@ impl<'a> Parser<'a, '_> {
                 if a.name == "xmlns" || a.name.starts_with("xmlns:") {
                     continue;
                 }
-                let v = self.attr_value(a.value, section)?;
+                let v = if a.clean {
+                    self.check_text_len(a.value)?;
+                    Cow::Borrowed(a.value)
+                } else {
+                    self.attr_value(a.value, section)?
+                };
                 let local = match crate::lexer::colon(a.name) {
                     Some(i) => a.name.get(i.saturating_add(1)..).unwrap_or(a.name),
                     None => a.name,
@@ -376,14 +388,15 @@ impl<'a> Parser<'a, '_> {
     fn text(&mut self, section: Section, depth: usize) -> Result<Cow<'a, str>, Error> {
         // Fast path: `<x>text</x>`, the shape of nearly every value.
         self.tok_start = self.lx.position();
-        if let Some(raw) = self.lx.simple_content() {
+        if let Some((raw, clean)) = self.lx.simple_content() {
             if raw.len() > self.limits.max_text_bytes {
                 return Err(Error::Limit {
                     limit: Limit::TextBytes,
                     offset: self.tok_start,
                 });
             }
-            return Ok(if is_blank(raw) {
+            // Clean text (and blank text, which `resolve` returns as is) needs no resolution.
+            return Ok(if clean {
                 Cow::Borrowed(raw)
             } else {
                 self.resolve(raw, section)
@@ -1061,6 +1074,25 @@ impl<'a> Parser<'a, '_> {
     fn event_data(&mut self, d: &mut EventData<'a>) -> Result<(), Error> {
         const SEC: Section = Section::Payload;
         loop {
+            // Fast path: the usual `<Data Name="n">text</Data>`, read in one step when it
+            // needs nothing the general path below would report (limits checked the same way).
+            if let Some(item) = self.lx.peek_data_item() {
+                let max = self.limits.max_text_bytes;
+                if item.value.len() <= max
+                    && item
+                        .name
+                        .is_none_or(|n| n.len() <= max && self.limits.max_attributes >= 1)
+                {
+                    self.tok_start = self.lx.position();
+                    self.count_item()?;
+                    self.lx.commit(&item);
+                    d.items.push(DataItem {
+                        name: item.name.map(Cow::Borrowed),
+                        value: Cow::Borrowed(item.value),
+                    });
+                    continue;
+                }
+            }
             let (s, ns, empty) = match self.snext(SEC)? {
                 Tok::Start(s, ns) => (s, ns, false),
                 Tok::Empty(s, ns) => (s, ns, true),

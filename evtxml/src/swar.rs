@@ -92,6 +92,30 @@ pub(crate) fn find_text_special(hay: &[u8]) -> Option<usize> {
     })
 }
 
+/// The end of simple text content (`<`) or the first byte [`find_text_special`] reports,
+/// whichever comes first.
+#[inline]
+pub(crate) fn find_text_end(hay: &[u8]) -> Option<usize> {
+    let (lt, amp, ef) = (splat(b'<'), splat(b'&'), splat(0xEF));
+    scan(hay, |w| {
+        has_zero(w ^ lt) | has_less(w, 0x20) | has_zero(w ^ amp) | has_zero(w ^ ef)
+    })
+}
+
+/// The end of an attribute value (`quote`), a `<`, or the first byte [`find_text_special`]
+/// reports, whichever comes first.
+#[inline]
+pub(crate) fn find_value_end(hay: &[u8], quote: u8) -> Option<usize> {
+    let (q, lt, amp, ef) = (splat(quote), splat(b'<'), splat(b'&'), splat(0xEF));
+    scan(hay, |w| {
+        has_zero(w ^ q)
+            | has_zero(w ^ lt)
+            | has_less(w, 0x20)
+            | has_zero(w ^ amp)
+            | has_zero(w ^ ef)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +146,21 @@ mod tests {
                 find_text_special(s),
                 s.iter().position(|&x| x < 0x20 || x == b'&' || x == 0xEF)
             );
+            assert_eq!(
+                find_text_end(s),
+                s.iter()
+                    .position(|&x| x < 0x20 || x == b'&' || x == 0xEF || x == b'<')
+            );
+            for q in [b'"', b'\'', 0x80] {
+                assert_eq!(
+                    find_value_end(s, q),
+                    s.iter().position(|&x| x < 0x20
+                        || x == b'&'
+                        || x == 0xEF
+                        || x == b'<'
+                        || x == q)
+                );
+            }
         }
         // Every position of a match, every byte value around it.
         for len in 0..20 {
