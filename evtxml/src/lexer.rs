@@ -76,6 +76,19 @@ pub(crate) struct DataItemFast<'a> {
     end: usize,
 }
 
+/// A value element read by [`Lexer::peek_value_element`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ValueElementFast<'a> {
+    /// The element name.
+    pub(crate) name: &'a str,
+    /// The text.
+    pub(crate) value: &'a str,
+    /// Offset of the text.
+    pub(crate) text_start: usize,
+    /// Offset just after the end tag.
+    end: usize,
+}
+
 /// One token.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Lex<'a> {
@@ -324,16 +337,7 @@ impl<'a> Lexer<'a> {
         let &(name, ns_len) = self.stack.last()?;
         let start = self.pos;
         let b = self.bytes();
-        let stop = b
-            .get(start..)
-            .and_then(crate::swar::find_text_end)
-            .and_then(|i| start.checked_add(i))?;
-        let clean = b.get(stop) == Some(&b'<');
-        let lt = if clean {
-            stop
-        } else {
-            self.find_byte(stop, b'<')?
-        };
+        let (lt, clean) = self.text_end(start)?;
         if b.get(lt.saturating_add(1)) != Some(&b'/') {
             return None;
         }
@@ -406,9 +410,8 @@ impl<'a> Lexer<'a> {
             _ => return None,
         }
         let tstart = i.saturating_add(1);
-        let k = crate::swar::find_text_end(b.get(tstart..)?)?;
-        let tend = tstart.saturating_add(k);
-        if !b.get(tend..)?.starts_with(b"</Data>") {
+        let (tend, clean) = self.text_end(tstart)?;
+        if !clean || !b.get(tend..)?.starts_with(b"</Data>") {
             return None;
         }
         Some(DataItemFast {
@@ -418,9 +421,73 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    /// Fast path for a value element with no attributes, after optional whitespace:
+    /// `<Name>text</Name>`, an unprefixed ASCII-letter name in the event namespace (or none),
+    /// and text that needs no resolution. Nothing is consumed (see
+    /// [`peek_data_item`](Self::peek_data_item)).
+    pub(crate) fn peek_value_element(&self) -> Option<ValueElementFast<'a>> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        if b.get(lt) != Some(&b'<') {
+            return None;
+        }
+        let nstart = lt.saturating_add(1);
+        let mut i = nstart;
+        while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            i = i.saturating_add(1);
+        }
+        if i == nstart || b.get(i) != Some(&b'>') {
+            return None;
+        }
+        if !self.default_ns_is_event() {
+            return None;
+        }
+        let name = self.slice(nstart, i);
+        let text_start = i.saturating_add(1);
+        let (tend, clean) = self.text_end(text_start)?;
+        let close = b.get(tend.saturating_add(1)..)?.strip_prefix(b"/")?;
+        let after = close.strip_prefix(name.as_bytes())?;
+        if !clean || after.first() != Some(&b'>') {
+            return None;
+        }
+        Some(ValueElementFast {
+            name,
+            value: self.slice(text_start, tend),
+            text_start,
+            end: tend.saturating_add(name.len()).saturating_add(3),
+        })
+    }
+
+    /// Accepts what [`peek_value_element`](Self::peek_value_element) returned.
+    pub(crate) fn commit_value(&mut self, item: &ValueElementFast<'a>) {
+        self.pos = item.end;
+    }
+
     /// Accepts what [`peek_data_item`](Self::peek_data_item) returned.
     pub(crate) fn commit(&mut self, item: &DataItemFast<'a>) {
         self.pos = item.end;
+    }
+
+    /// The `<` ending the text that starts at `from`, and whether that text is clean: TAB, LF
+    /// and CR are plain text, so only a reference, another control character or 0xEF make it
+    /// need resolution.
+    #[inline]
+    fn text_end(&self, mut from: usize) -> Option<(usize, bool)> {
+        let b = self.bytes();
+        loop {
+            let stop = b
+                .get(from..)
+                .and_then(crate::swar::find_text_end)
+                .and_then(|i| from.checked_add(i))?;
+            match b.get(stop) {
+                Some(b'<') => return Some((stop, true)),
+                Some(b'\t' | b'\n' | b'\r') => from = stop.saturating_add(1),
+                _ => return Some((self.find_byte(stop, b'<')?, false)),
+            }
+        }
     }
 
     fn name_at(&self, at: usize) -> Result<(&'a str, usize), LexError> {

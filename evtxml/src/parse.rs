@@ -693,6 +693,21 @@ impl<'a> Parser<'a, '_> {
             return Ok(());
         }
         loop {
+            // Fast path: `<EventID>4624</EventID>` and the other value fields, read in one step
+            // when nothing in them needs the general path below.
+            let fast = self.lx.peek_value_element().and_then(|el| {
+                let f = el.name.to_owned_if_system()?;
+                (f.is_value()
+                    && el.value.len() <= self.limits.max_text_bytes
+                    && !self.system_field_present(sys, f))
+                .then_some((el, f))
+            });
+            if let Some((el, f)) = fast {
+                self.lx.commit_value(&el);
+                self.tok_start = el.text_start;
+                self.system_value(f, Cow::Borrowed(el.value), sys);
+                continue;
+            }
             let (s, ns, empty) = match self.snext(SEC)? {
                 Tok::Start(s, ns) => (s, ns, false),
                 Tok::Empty(s, ns) => (s, ns, true),
@@ -766,39 +781,19 @@ impl<'a> Parser<'a, '_> {
                         sys.qualifiers = Some(n);
                     }
                     let t = self.value(&s, empty, SEC)?;
-                    let n = num_dec(t);
-                    self.check_num(&n);
-                    sys.event_id = Some(n);
+                    self.system_value(name, t, sys);
                 }
-                SysField::Version => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.version = Some(n);
-                }
-                SysField::Level => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.level = Some(n);
-                }
-                SysField::Task => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.task = Some(n);
-                }
-                SysField::Opcode => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.opcode = Some(n);
-                }
-                SysField::Keywords => {
-                    let n = num_hex(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.keywords = Some(n);
-                }
-                SysField::EventRecordId => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.event_record_id = Some(n);
+                SysField::Version
+                | SysField::Level
+                | SysField::Task
+                | SysField::Opcode
+                | SysField::Keywords
+                | SysField::EventRecordId
+                | SysField::Channel
+                | SysField::Computer
+                | SysField::Container => {
+                    let t = self.value(&s, empty, SEC)?;
+                    self.system_value(name, t, sys);
                 }
                 SysField::TimeCreated => {
                     let mut t = TimeCreated::default();
@@ -878,9 +873,6 @@ impl<'a> Parser<'a, '_> {
                         self.no_content(SEC, 3)?;
                     }
                 }
-                SysField::Channel => sys.channel = Some(self.value(&s, empty, SEC)?),
-                SysField::Computer => sys.computer = Some(self.value(&s, empty, SEC)?),
-                SysField::Container => sys.container = Some(self.value(&s, empty, SEC)?),
                 SysField::Security => {
                     let mut sec = Security::default();
                     self.attributes(&s, SEC, |k, v| {
@@ -897,6 +889,55 @@ impl<'a> Parser<'a, '_> {
                     }
                 }
             }
+        }
+    }
+
+    /// Stores the text of a value field (see [`SysField::is_value`]).
+    fn system_value(&mut self, f: SysField, t: Cow<'a, str>, sys: &mut System<'a>) {
+        match f {
+            SysField::EventId => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.event_id = Some(n);
+            }
+            SysField::Version => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.version = Some(n);
+            }
+            SysField::Level => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.level = Some(n);
+            }
+            SysField::Task => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.task = Some(n);
+            }
+            SysField::Opcode => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.opcode = Some(n);
+            }
+            SysField::Keywords => {
+                let n = num_hex(t);
+                self.check_num(&n);
+                sys.keywords = Some(n);
+            }
+            SysField::EventRecordId => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.event_record_id = Some(n);
+            }
+            SysField::Channel => sys.channel = Some(t),
+            SysField::Computer => sys.computer = Some(t),
+            SysField::Container => sys.container = Some(t),
+            SysField::Provider
+            | SysField::TimeCreated
+            | SysField::Correlation
+            | SysField::Execution
+            | SysField::Security => {}
         }
     }
 
@@ -1325,6 +1366,25 @@ enum SysField {
     Computer,
     Container,
     Security,
+}
+
+impl SysField {
+    /// A field whose content is its text (no attributes expected).
+    fn is_value(self) -> bool {
+        matches!(
+            self,
+            Self::EventId
+                | Self::Version
+                | Self::Level
+                | Self::Task
+                | Self::Opcode
+                | Self::Keywords
+                | Self::EventRecordId
+                | Self::Channel
+                | Self::Computer
+                | Self::Container
+        )
+    }
 }
 
 trait NameExt {

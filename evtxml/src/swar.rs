@@ -37,7 +37,7 @@ fn first(mask: u64) -> usize {
 /// Scans `hay` for the first byte where `hit(word)` flags, eight bytes at a time; the tail is
 /// zero-padded into one last word (a flag in the padding is not a match: the lowest flagged byte
 /// is always a real match, so a tail match would come first).
-#[inline]
+#[inline(always)]
 fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
     let chunks = hay.chunks_exact(8);
     let tail = chunks.remainder();
