@@ -240,6 +240,24 @@ impl JsonWriter<'_> {
         self.u64(v);
     }
 
+    /// `{"Name":"n","Value":"v"}` (`"Name"` left out for `None`), as `begin_object`,
+    /// `lit_field_opt_str`, `lit_field_str` and `end_object` would write it.
+    #[inline]
+    pub(crate) fn name_value_object(&mut self, name: Option<&str>, value: &str) {
+        self.sep();
+        match name {
+            Some(n) => {
+                self.out.extend_from_slice(b"{\"Name\":");
+                escape_into(self.out, n);
+                self.out.extend_from_slice(b",\"Value\":");
+            }
+            None => self.out.extend_from_slice(b"{\"Value\":"),
+        }
+        escape_into(self.out, value);
+        self.out.push(b'}');
+        self.comma = true;
+    }
+
     #[inline]
     pub(crate) fn lit_field_opt_u64(&mut self, k: &'static str, v: Option<u64>) {
         if let Some(v) = v {

@@ -29,6 +29,22 @@ fn word(chunk: &[u8]) -> u64 {
     u64::from_le_bytes(w)
 }
 
+/// The `tail` of `hay` (1 to 7 bytes) as a word, zero-padded above: the last eight bytes of
+/// `hay` shifted down when there are that many (no copy), else byte by byte.
+#[inline(always)]
+fn tail_word(hay: &[u8], tail: &[u8]) -> u64 {
+    if let Some(last) = hay.last_chunk::<8>() {
+        let shift = 8u32.saturating_sub(u32::try_from(tail.len()).unwrap_or(8));
+        u64::from_le_bytes(*last)
+            .checked_shr(shift.saturating_mul(8))
+            .unwrap_or(0)
+    } else {
+        tail.iter()
+            .rev()
+            .fold(0u64, |w, &b| w.wrapping_shl(8) | u64::from(b))
+    }
+}
+
 #[inline]
 fn first(mask: u64) -> usize {
     usize::try_from(mask.trailing_zeros() / 8).unwrap_or(0)
@@ -50,11 +66,7 @@ fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
     if tail.is_empty() {
         return None;
     }
-    let mut w = [0u8; 8];
-    if let Some(dst) = w.get_mut(..tail.len()) {
-        dst.copy_from_slice(tail);
-    }
-    let m = hit(u64::from_le_bytes(w));
+    let m = hit(tail_word(hay, tail));
     let at = first(m);
     (m != 0 && at < tail.len()).then(|| hay.len().saturating_sub(tail.len()).saturating_add(at))
 }

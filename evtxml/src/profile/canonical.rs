@@ -193,10 +193,7 @@ fn system(s: &System<'_>, w: &mut JsonWriter<'_>) {
 fn items(items: &[DataItem<'_>], w: &mut JsonWriter<'_>) {
     w.begin_array();
     for i in items {
-        w.begin_object();
-        w.lit_field_opt_str("Name", i.name.as_deref());
-        w.lit_field_str("Value", &i.value);
-        w.end_object();
+        w.name_value_object(i.name.as_deref(), &i.value);
     }
     w.end_array();
 }
