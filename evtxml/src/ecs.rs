@@ -288,7 +288,7 @@ struct Enrichment<'e> {
     user_target: Account<'e>,
     user_effective: Account<'e>,
     group: Account<'e>,
-    source_ip: Option<String>,
+    source_ip: Option<Cow<'e, str>>,
     source_port: Option<u16>,
     source_domain: Option<&'e str>,
     pid: Option<u64>,
@@ -374,10 +374,14 @@ fn enrich<'e>(event: &'e Event<'_>, fields: Fields<'e, '_>) -> Enrichment<'e> {
     }
 
     // Network.
-    e.source_ip = f
-        .get("IpAddress")
-        .and_then(parse_ip)
-        .map(|ip| ip.to_string());
+    e.source_ip = f.get("IpAddress").and_then(|raw| {
+        // Dotted-quad text that parses as is (no spaces, no leading zeros) is already what
+        // `Ipv4Addr` displays: borrowed, not formatted again.
+        if raw.parse::<std::net::Ipv4Addr>().is_ok() {
+            return Some(Cow::Borrowed(raw));
+        }
+        parse_ip(raw).map(|ip| Cow::Owned(ip.to_string()))
+    });
     e.source_port = f.get("IpPort").and_then(parse_port);
     e.source_domain = f.get("WorkstationName").or_else(|| f.get("Workstation"));
 

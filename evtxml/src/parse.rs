@@ -1008,7 +1008,7 @@ impl<'a> Parser<'a, '_> {
                     _ => {
                         *payload = Payload::EventData(EventData {
                             name,
-                            items: Vec::with_capacity(16),
+                            items: Vec::with_capacity(32),
                             ..EventData::default()
                         });
                         match payload {
