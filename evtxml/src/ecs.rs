@@ -855,8 +855,7 @@ fn write_event_data(w: &mut JsonWriter<'_>, d: &EventData<'_>) {
         if n <= PAIRWISE_MAX && !has_duplicate_keys(ExactLen(keys, n)) {
             w.begin_object();
             for item in &d.items {
-                w.key(item.name.as_deref().unwrap_or_default());
-                w.str(&item.value);
+                w.field_str(item.name.as_deref().unwrap_or_default(), &item.value);
             }
             w.lit_field_opt_str("Binary", d.binary.as_deref());
             w.end_object();

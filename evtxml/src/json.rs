@@ -164,8 +164,24 @@ impl<'o> JsonWriter<'o> {
     /// `"k":"v"`.
     #[inline]
     pub fn field_str(&mut self, k: &str, v: &str) {
-        self.key(k);
-        self.str(v);
+        let (kb, vb) = (k.as_bytes(), v.as_bytes());
+        if crate::swar::find_json_escape(kb).is_none()
+            && crate::swar::find_json_escape(vb).is_none()
+        {
+            // Neither needs escaping (the usual case): one reservation, plain copies.
+            self.sep();
+            self.out
+                .reserve(kb.len().saturating_add(vb.len()).saturating_add(5));
+            self.out.push(b'"');
+            self.out.extend_from_slice(kb);
+            self.out.extend_from_slice(b"\":\"");
+            self.out.extend_from_slice(vb);
+            self.out.push(b'"');
+            self.comma = true;
+        } else {
+            self.key(k);
+            self.str(v);
+        }
     }
 
     /// `"k":"v"` when `v` is `Some`.
@@ -223,8 +239,19 @@ impl JsonWriter<'_> {
 
     #[inline]
     pub(crate) fn lit_field_str(&mut self, k: &'static str, v: &str) {
-        self.lit_key(k);
-        self.str(v);
+        debug_assert!(
+            !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal key needs escaping"
+        );
+        self.sep();
+        self.out
+            .reserve(k.len().saturating_add(v.len()).saturating_add(5));
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":\"");
+        escape_body(self.out, v);
+        self.out.push(b'"');
+        self.comma = true;
     }
 
     #[inline]
@@ -244,6 +271,24 @@ impl JsonWriter<'_> {
     /// `lit_field_opt_str`, `lit_field_str` and `end_object` would write it.
     #[inline]
     pub(crate) fn name_value_object(&mut self, name: Option<&str>, value: &str) {
+        if let Some(n) = name {
+            let (nb, vb) = (n.as_bytes(), value.as_bytes());
+            if crate::swar::find_json_escape(nb).is_none()
+                && crate::swar::find_json_escape(vb).is_none()
+            {
+                // Neither needs escaping (the usual case): one reservation, plain copies.
+                self.sep();
+                self.out
+                    .reserve(nb.len().saturating_add(vb.len()).saturating_add(24));
+                self.out.extend_from_slice(b"{\"Name\":\"");
+                self.out.extend_from_slice(nb);
+                self.out.extend_from_slice(b"\",\"Value\":\"");
+                self.out.extend_from_slice(vb);
+                self.out.extend_from_slice(b"\"}");
+                self.comma = true;
+                return;
+            }
+        }
         self.sep();
         match name {
             Some(n) => {
