@@ -208,10 +208,12 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline]
     fn bytes(&self) -> &'a [u8] {
         self.src.as_bytes()
     }
 
+    #[inline]
     fn slice(&self, a: usize, b: usize) -> &'a str {
         self.src.get(a..b).unwrap_or_default()
     }
@@ -377,11 +379,18 @@ impl<'a> Lexer<'a> {
         }
         let b = self.bytes();
         let lt = self.skip_ws(self.pos);
-        let after = b.get(lt..)?.strip_prefix(b"<Data")?;
+        let rest = b.get(lt..)?;
+        if rest.first_chunk::<5>() != Some(b"<Data") {
+            return None;
+        }
+        let after = rest.get(5..)?;
         let mut i = lt.saturating_add(5);
         let name = match after.first()? {
             b' ' => {
-                let r = after.get(1..)?.strip_prefix(b"Name=\"")?;
+                if after.first_chunk::<7>() != Some(b" Name=\"") {
+                    return None;
+                }
+                let r = after.get(7..)?;
                 let vstart = i.saturating_add(7);
                 let k = crate::swar::find_value_end(r, b'"')?;
                 if r.get(k) != Some(&b'"') {
@@ -413,7 +422,7 @@ impl<'a> Lexer<'a> {
         }
         let tstart = i.saturating_add(1);
         let (tend, clean) = self.text_end(tstart)?;
-        if !clean || !b.get(tend..)?.starts_with(b"</Data>") {
+        if !clean || b.get(tend..)?.first_chunk::<7>() != Some(b"</Data>") {
             return None;
         }
         Some(DataItemFast {
@@ -476,7 +485,7 @@ impl<'a> Lexer<'a> {
     /// The `<` ending the text that starts at `from`, and whether that text is clean: TAB, LF
     /// and CR are plain text, so only a reference, another control character or 0xEF make it
     /// need resolution.
-    #[inline]
+    #[inline(always)]
     fn text_end(&self, mut from: usize) -> Option<(usize, bool)> {
         let b = self.bytes();
         loop {
@@ -490,6 +499,41 @@ impl<'a> Lexer<'a> {
                 _ => return Some((self.find_byte(stop, b'<')?, false)),
             }
         }
+    }
+
+    /// Fast path for whitespace-only content: right after the start tag of `x` was returned,
+    /// reads optional whitespace and the matching `</x>`. `false`, with nothing consumed, for
+    /// anything else, or for more than `max_len` bytes of whitespace.
+    pub(crate) fn blank_content(&mut self, max_len: usize) -> bool {
+        if self.close_empty.is_some() {
+            return false;
+        }
+        let Some(&(name, ns_len)) = self.stack.last() else {
+            return false;
+        };
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        if lt.saturating_sub(self.pos) > max_len
+            || b.get(lt.saturating_add(1)) != Some(&b'/')
+            || b.get(lt) != Some(&b'<')
+        {
+            return false;
+        }
+        let name_start = lt.saturating_add(2);
+        let Some(name_end) = name_start.checked_add(name.len()) else {
+            return false;
+        };
+        if b.get(name_start..name_end) != Some(name.as_bytes()) {
+            return false;
+        }
+        let close = self.skip_ws(name_end);
+        if b.get(close) != Some(&b'>') {
+            return false;
+        }
+        self.stack.pop();
+        self.ns.truncate(ns_len);
+        self.pos = close.saturating_add(1);
+        true
     }
 
     fn name_at(&self, at: usize) -> Result<(&'a str, usize), LexError> {

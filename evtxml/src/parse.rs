@@ -434,6 +434,10 @@ impl<'a> Parser<'a, '_> {
 
     /// Skips the content of an attribute-only element (`<Provider …>\n</Provider>`).
     fn no_content(&mut self, section: Section, depth: usize) -> Result<(), Error> {
+        // Fast path: whitespace (pretty-printed input) or nothing, then the end tag.
+        if self.lx.blank_content(self.limits.max_text_bytes) {
+            return Ok(());
+        }
         let t = self.text(section, depth)?;
         if !is_blank(&t) {
             self.repair(RepairKind::StrayText, section);
