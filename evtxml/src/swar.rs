@@ -74,8 +74,11 @@ fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
 /// The first occurrence of `b` in `hay`.
 #[inline]
 pub(crate) fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+    if b == b'<' {
+        return scan(hay, |w| has_zero(w ^ LT));
+    }
     let s = splat(b);
-    scan(hay, |w| has_zero(w ^ s))
+    scan(hay, move |w| has_zero(w ^ s))
 }
 
 /// The first occurrence of `a` or `b` in `hay`.
@@ -85,12 +88,26 @@ pub(crate) fn find_either(hay: &[u8], a: u8, b: u8) -> Option<usize> {
     scan(hay, |w| has_zero(w ^ sa) | has_zero(w ^ sb))
 }
 
+// Splatted bytes as constants: the predicates below capture nothing, so they cost no setup
+// even where the compiler keeps them out of line.
+const QUOTE: u64 = LO.wrapping_mul(0x22);
+const APOS: u64 = LO.wrapping_mul(0x27);
+const BACKSLASH: u64 = LO.wrapping_mul(0x5C);
+const AMP: u64 = LO.wrapping_mul(0x26);
+const LT: u64 = LO.wrapping_mul(0x3C);
+const EF: u64 = LO.wrapping_mul(0xEF);
+
+/// `&`, a control character or 0xEF.
+#[inline(always)]
+fn text_special(w: u64) -> u64 {
+    has_less(w, 0x20) | has_zero(w ^ AMP) | has_zero(w ^ EF)
+}
+
 /// The first byte a JSON string must escape: `"`, `\` or a control character.
 #[inline]
 pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
-    let (q, bs) = (splat(b'"'), splat(b'\\'));
     scan(hay, |w| {
-        has_less(w, 0x20) | has_zero(w ^ q) | has_zero(w ^ bs)
+        has_less(w, 0x20) | has_zero(w ^ QUOTE) | has_zero(w ^ BACKSLASH)
     })
 }
 
@@ -98,34 +115,34 @@ pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
 /// TAB/LF/CR, which the caller re-checks) or 0xEF (the lead byte of U+FFFE/U+FFFF).
 #[inline]
 pub(crate) fn find_text_special(hay: &[u8]) -> Option<usize> {
-    let (amp, ef) = (splat(b'&'), splat(0xEF));
-    scan(hay, |w| {
-        has_less(w, 0x20) | has_zero(w ^ amp) | has_zero(w ^ ef)
-    })
+    scan(hay, text_special)
 }
 
 /// The end of simple text content (`<`) or the first byte [`find_text_special`] reports,
 /// whichever comes first.
 #[inline]
 pub(crate) fn find_text_end(hay: &[u8]) -> Option<usize> {
-    let (lt, amp, ef) = (splat(b'<'), splat(b'&'), splat(0xEF));
-    scan(hay, |w| {
-        has_zero(w ^ lt) | has_less(w, 0x20) | has_zero(w ^ amp) | has_zero(w ^ ef)
-    })
+    scan(hay, |w| has_zero(w ^ LT) | text_special(w))
 }
 
 /// The end of an attribute value (`quote`), a `<`, or the first byte [`find_text_special`]
 /// reports, whichever comes first.
 #[inline]
 pub(crate) fn find_value_end(hay: &[u8], quote: u8) -> Option<usize> {
-    let (q, lt, amp, ef) = (splat(quote), splat(b'<'), splat(b'&'), splat(0xEF));
-    scan(hay, |w| {
-        has_zero(w ^ q)
-            | has_zero(w ^ lt)
-            | has_less(w, 0x20)
-            | has_zero(w ^ amp)
-            | has_zero(w ^ ef)
-    })
+    match quote {
+        b'"' => scan(hay, |w| {
+            has_zero(w ^ QUOTE) | has_zero(w ^ LT) | text_special(w)
+        }),
+        b'\'' => scan(hay, |w| {
+            has_zero(w ^ APOS) | has_zero(w ^ LT) | text_special(w)
+        }),
+        _ => {
+            let q = splat(quote);
+            scan(hay, move |w| {
+                has_zero(w ^ q) | has_zero(w ^ LT) | text_special(w)
+            })
+        }
+    }
 }
 
 #[cfg(test)]
