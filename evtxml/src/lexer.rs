@@ -651,7 +651,9 @@ impl<'a> Lexer<'a> {
                         value,
                         clean,
                     });
-                    let prefix = if aname == "xmlns" {
+                    let prefix = if !aname.starts_with('x') {
+                        None
+                    } else if aname == "xmlns" {
                         Some("")
                     } else {
                         aname.strip_prefix("xmlns:")

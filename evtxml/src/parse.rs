@@ -361,7 +361,7 @@ impl<'a> Parser<'a, '_> {
                 });
             }
             for a in &attrs {
-                if a.name == "xmlns" || a.name.starts_with("xmlns:") {
+                if a.name.starts_with('x') && (a.name == "xmlns" || a.name.starts_with("xmlns:")) {
                     continue;
                 }
                 let v = if a.clean {

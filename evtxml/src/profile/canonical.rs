@@ -9,7 +9,8 @@ use crate::normalize::{Repair, RepairKind};
 /// as the verbatim string (so `"0012"` or `"0x10"` survive a round trip).
 pub(crate) fn num<T: Copy + Into<u64>>(w: &mut JsonWriter<'_>, n: &Num<'_, T>) {
     match n.value {
-        Some(v) if is_plain_decimal(&n.raw) => w.u64(v.into()),
+        // Plain decimal text is exactly how the parsed value prints: copied, not reformatted.
+        Some(_) if is_plain_decimal(&n.raw) => w.raw(&n.raw),
         _ => w.str(&n.raw),
     }
 }
