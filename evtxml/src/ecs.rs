@@ -919,6 +919,28 @@ fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)]
         }
         return;
     }
+    if entries.len() <= PAIRWISE_MAX {
+        // A handful of entries: each key's occurrences found pairwise, without allocating.
+        for (i, (key, val)) in entries.iter().enumerate() {
+            let earlier = entries.get(..i).unwrap_or_default();
+            if earlier.iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            let later = entries.get(i.saturating_add(1)..).unwrap_or_default();
+            w.key(key);
+            if later.iter().any(|(k, _)| k == key) {
+                w.begin_array();
+                write_val(w, *val, depth);
+                for (_, v) in later.iter().filter(|(k, _)| k == key) {
+                    write_val(w, *v, depth);
+                }
+                w.end_array();
+            } else {
+                write_val(w, *val, depth);
+            }
+        }
+        return;
+    }
     // Sorted (key, position) pairs find each key's occurrences in O(n log n).
     let mut order: Vec<(&str, usize)> = entries
         .iter()
