@@ -172,19 +172,65 @@ fn is_name_end(b: u8) -> bool {
     NAME_END.get(usize::from(b)).copied().unwrap_or(true)
 }
 
+/// The lexer's working buffers, kept between events (by [`Normalizer`](crate::Normalizer)) so
+/// that reading an event allocates nothing for them once they have grown.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    stack: Vec<(&'static str, usize)>,
+    ns: Vec<(&'static str, Cow<'static, str>, bool)>,
+    attrs: Vec<RawAttr<'static>>,
+}
+
+impl Clone for Scratch {
+    /// Buffers only: a clone starts empty.
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+/// Empties `v` and reuses its allocation for elements of the same layout (here: the same type
+/// with another lifetime; the standard library collects in place).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// `v` recycled, or a new vector of `cap` when `v` never allocated.
+fn reuse<T, U>(v: Vec<T>, cap: usize) -> Vec<U> {
+    if v.capacity() == 0 {
+        Vec::with_capacity(cap)
+    } else {
+        recycle(v)
+    }
+}
+
 impl<'a> Lexer<'a> {
+    #[cfg(test)]
     pub(crate) fn new(src: &'a str) -> Self {
+        Self::with_scratch(src, &mut Scratch::default())
+    }
+
+    /// A lexer over `src` using the buffers of `scratch` (give them back with
+    /// [`into_scratch`](Self::into_scratch)).
+    pub(crate) fn with_scratch(src: &'a str, scratch: &mut Scratch) -> Self {
         Self {
             src,
             pos: 0,
             // Sized for a usual event (depth 4, one declaration, up to 7 attributes per tag): no
             // regrowth while it is read.
-            stack: Vec::with_capacity(8),
-            ns: Vec::with_capacity(2),
-            attrs: Vec::with_capacity(8),
+            stack: reuse(core::mem::take(&mut scratch.stack), 8),
+            ns: reuse(core::mem::take(&mut scratch.ns), 2),
+            attrs: reuse(core::mem::take(&mut scratch.attrs), 8),
             close_empty: None,
             skip_blank: false,
         }
+    }
+
+    /// Returns the buffers to `scratch`.
+    pub(crate) fn into_scratch(self, scratch: &mut Scratch) {
+        scratch.stack = recycle(self.stack);
+        scratch.ns = recycle(self.ns);
+        scratch.attrs = recycle(self.attrs);
     }
 
     /// Byte offset of the next token.

@@ -13,7 +13,7 @@ use crate::event::{
     Guid, Node, Num, Payload, ProcessingErrorData, Provider, RenderingInfo, Security, System, Time,
     TimeCreated, UserData,
 };
-use crate::lexer::{Lex, LexError, Lexer, Resolved, StartTag};
+use crate::lexer::{Lex, LexError, Lexer, Resolved, Scratch, StartTag};
 use crate::limits::{Limit, Limits};
 use crate::normalize::{Repair, RepairKind};
 
@@ -46,6 +46,7 @@ pub(crate) fn parse<'a>(
     xml: &'a str,
     limits: &Limits,
     repairs: &mut Vec<Repair>,
+    scratch: &mut Scratch,
 ) -> Result<Event<'a>, Error> {
     if xml.len() > limits.max_event_bytes {
         return Err(Error::Limit {
@@ -55,13 +56,15 @@ pub(crate) fn parse<'a>(
     }
     let mut p = Parser {
         xml,
-        lx: Lexer::new(xml),
+        lx: Lexer::with_scratch(xml, scratch),
         limits: *limits,
         repairs,
         items: 0,
         tok_start: 0,
     };
-    p.document()
+    let result = p.document();
+    p.lx.into_scratch(scratch);
+    result
 }
 
 struct Parser<'a, 'r> {
