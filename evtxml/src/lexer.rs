@@ -408,10 +408,109 @@ impl<'a> Lexer<'a> {
 
     /// Whether an unprefixed name resolves to the event namespace or to none.
     fn default_ns_is_event(&self) -> bool {
+        self.default_ns().is_some()
+    }
+
+    /// How an unprefixed name resolves: `Some(true)` to the event namespace, `Some(false)` to
+    /// none, `None` to another namespace.
+    pub(crate) fn default_ns(&self) -> Option<bool> {
         match self.ns.iter().rev().find(|(p, _, _)| p.is_empty()) {
-            Some((_, uri, is_event)) => *is_event || uri.is_empty(),
-            None => true,
+            Some((_, _, true)) => Some(true),
+            Some((_, uri, _)) => uri.is_empty().then_some(false),
+            None => Some(false),
         }
+    }
+
+    /// Fast path for an attribute-only element, after optional whitespace: `<Name a="v" …/>` or
+    /// `<Name a="v" …>` + at most `max_blank` bytes of whitespace + `</Name>`, with unprefixed
+    /// ASCII-letter names, one space before each attribute, double-quoted values that need no
+    /// resolution, no namespace declaration and distinct attribute names, in the event namespace
+    /// (or none). The attributes are left in [`attrs`](Self::attrs) as a start tag leaves them;
+    /// the position is not moved: [`commit_to`](Self::commit_to) the returned end offset to
+    /// accept the element as read (as if it were the empty element `<Name a="v" …/>`).
+    pub(crate) fn peek_attr_element(&mut self, max_blank: usize) -> Option<(StartTag<'a>, usize)> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        if b.get(lt) != Some(&b'<') {
+            return None;
+        }
+        let nstart = lt.saturating_add(1);
+        let mut i = nstart;
+        while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            i = i.saturating_add(1);
+        }
+        if i == nstart {
+            return None;
+        }
+        let name = self.slice(nstart, i);
+        self.attrs.clear();
+        let end = loop {
+            match b.get(i)? {
+                b' ' => {
+                    let astart = i.saturating_add(1);
+                    let mut j = astart;
+                    while b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+                        j = j.saturating_add(1);
+                    }
+                    if j == astart || b.get(j..j.saturating_add(2))? != b"=\"" {
+                        return None;
+                    }
+                    let aname = self.slice(astart, j);
+                    if aname.starts_with("xmlns") || self.attrs.iter().any(|a| a.name == aname) {
+                        return None;
+                    }
+                    let vstart = j.saturating_add(2);
+                    let vend = crate::swar::find_value_end(b.get(vstart..)?, b'"')
+                        .map(|k| vstart.saturating_add(k))?;
+                    if b.get(vend) != Some(&b'"') {
+                        return None;
+                    }
+                    self.attrs.push(RawAttr {
+                        name: aname,
+                        value: self.slice(vstart, vend),
+                        clean: true,
+                    });
+                    i = vend.saturating_add(1);
+                }
+                b'/' => {
+                    if b.get(i.saturating_add(1)) != Some(&b'>') {
+                        return None;
+                    }
+                    break i.saturating_add(2);
+                }
+                b'>' => {
+                    let content = i.saturating_add(1);
+                    let lt2 = self.skip_ws(content);
+                    if lt2.saturating_sub(content) > max_blank
+                        || b.get(lt2..lt2.saturating_add(2))? != b"</"
+                    {
+                        return None;
+                    }
+                    let name_end = lt2.saturating_add(2).saturating_add(name.len());
+                    if b.get(lt2.saturating_add(2)..name_end)? != name.as_bytes() {
+                        return None;
+                    }
+                    let close = self.skip_ws(name_end);
+                    if b.get(close) != Some(&b'>') {
+                        return None;
+                    }
+                    break close.saturating_add(1);
+                }
+                _ => return None,
+            }
+        };
+        if !self.default_ns_is_event() {
+            return None;
+        }
+        Some((StartTag::new(name), end))
+    }
+
+    /// Accepts what [`peek_attr_element`](Self::peek_attr_element) returned.
+    pub(crate) fn commit_to(&mut self, end: usize) {
+        self.pos = end;
     }
 
     /// Fast path for the usual EventData item, after optional whitespace:

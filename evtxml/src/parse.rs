@@ -715,21 +715,37 @@ impl<'a> Parser<'a, '_> {
                 self.system_value(f, Cow::Borrowed(el.value), sys);
                 continue;
             }
-            let (s, ns, empty) = match self.snext(SEC)? {
-                Tok::Start(s, ns) => (s, ns, false),
-                Tok::Empty(s, ns) => (s, ns, true),
-                Tok::End => return Ok(()),
-                Tok::Eof => {
-                    return Err(Error::Truncated {
-                        section: SEC,
-                        offset: self.offset(),
-                    });
-                }
-                Tok::Text(t) => {
-                    if !is_blank(&t) {
-                        self.repair(RepairKind::StrayText, SEC);
+            // Fast path: `<Execution ProcessID="4" ThreadID="8"/>` (or with blank content) and
+            // the other attribute-only fields, read as the empty element they amount to.
+            let fast = self
+                .lx
+                .peek_attr_element(self.limits.max_text_bytes)
+                .and_then(|(s, end)| {
+                    let f = s.local().to_owned_if_system()?;
+                    let ns = self.lx.default_ns()?;
+                    (!f.is_value() && !self.system_field_present(sys, f)).then_some((s, end, ns))
+                });
+            let (s, ns, empty) = if let Some((s, end, ns)) = fast {
+                self.tok_start = self.lx.position();
+                self.lx.commit_to(end);
+                (s, Ns::Event(ns), true)
+            } else {
+                match self.snext(SEC)? {
+                    Tok::Start(s, ns) => (s, ns, false),
+                    Tok::Empty(s, ns) => (s, ns, true),
+                    Tok::End => return Ok(()),
+                    Tok::Eof => {
+                        return Err(Error::Truncated {
+                            section: SEC,
+                            offset: self.offset(),
+                        });
                     }
-                    continue;
+                    Tok::Text(t) => {
+                        if !is_blank(&t) {
+                            self.repair(RepairKind::StrayText, SEC);
+                        }
+                        continue;
+                    }
                 }
             };
             let name = if ns.is_event() {
