@@ -106,11 +106,49 @@ fn append<'a>(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
 }
 
 /// Parses a decimal number of type `T`.
-pub(crate) fn dec<T: core::str::FromStr>(s: &str) -> Option<T> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+pub(crate) fn dec<T: TryFrom<u64>>(s: &str) -> Option<T> {
+    if s.is_empty() {
         return None;
     }
-    s.parse().ok()
+    // Digits only, accumulated with overflow checks: what `str::parse` accepts for unsigned
+    // types, in one pass.
+    let mut v: u64 = 0;
+    for &b in s.as_bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    T::try_from(v).ok()
+}
+
+#[expect(
+    clippy::indexing_slicing,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    reason = "const table construction, i < 256"
+)]
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => 0xFF,
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The value of one hexadecimal digit.
+#[inline]
+fn hex_digit(b: u8) -> Option<u8> {
+    HEX_VALUE.get(usize::from(b)).copied().filter(|&d| d < 16)
 }
 
 /// Parses `0x`-prefixed hexadecimal (or plain decimal) into a `u64`.
@@ -134,7 +172,8 @@ pub(crate) fn guid(s: &str) -> Option<u128> {
     if b.len() != 36 {
         return None;
     }
-    let mut v: u128 = 0;
+    // 32 digits in two 64-bit halves, dashes at 8, 13, 18 and 23.
+    let (mut hi, mut lo, mut n) = (0u64, 0u64, 0u32);
     for (i, &c) in b.iter().enumerate() {
         if matches!(i, 8 | 13 | 18 | 23) {
             if c != b'-' {
@@ -142,13 +181,18 @@ pub(crate) fn guid(s: &str) -> Option<u128> {
             }
             continue;
         }
-        let d = char::from(c).to_digit(16)?;
-        v = v.checked_shl(4)? | u128::from(d);
+        let d = u64::from(hex_digit(c)?);
+        if n < 16 {
+            hi = hi.wrapping_shl(4) | d;
+        } else {
+            lo = lo.wrapping_shl(4) | d;
+        }
+        n = n.wrapping_add(1);
     }
-    Some(v)
+    Some(u128::from(hi).wrapping_shl(64) | u128::from(lo))
 }
 
-pub(crate) fn num_dec<'a, T: core::str::FromStr>(raw: Cow<'a, str>) -> Num<'a, T> {
+pub(crate) fn num_dec<'a, T: TryFrom<u64>>(raw: Cow<'a, str>) -> Num<'a, T> {
     let value = dec(&raw);
     Num { raw, value }
 }
