@@ -49,6 +49,15 @@ impl<'a> StartTag<'a> {
         }
     }
 
+    /// A name known to have no prefix.
+    fn unprefixed(name: &'a str) -> Self {
+        Self {
+            name,
+            prefix: "",
+            local: name,
+        }
+    }
+
     /// The local part of the name.
     #[inline]
     pub(crate) fn local(&self) -> &'a str {
@@ -76,11 +85,9 @@ pub(crate) struct DataItemFast<'a> {
     end: usize,
 }
 
-/// A value element read by [`Lexer::peek_value_element`].
+/// A value element read by [`Lexer::value_element_after`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ValueElementFast<'a> {
-    /// The element name.
-    pub(crate) name: &'a str,
     /// The text.
     pub(crate) value: &'a str,
     /// Offset of the text.
@@ -421,31 +428,22 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Fast path for an attribute-only element, after optional whitespace: `<Name a="v" …/>` or
-    /// `<Name a="v" …>` + at most `max_blank` bytes of whitespace + `</Name>`, with unprefixed
-    /// ASCII-letter names, one space before each attribute, double-quoted values that need no
-    /// resolution, no namespace declaration and distinct attribute names, in the event namespace
-    /// (or none). The attributes are left in [`attrs`](Self::attrs) as a start tag leaves them;
-    /// the position is not moved: [`commit_to`](Self::commit_to) the returned end offset to
-    /// accept the element as read (as if it were the empty element `<Name a="v" …/>`).
-    pub(crate) fn peek_attr_element(&mut self, max_blank: usize) -> Option<(StartTag<'a>, usize)> {
-        if self.close_empty.is_some() {
-            return None;
-        }
+    /// Fast path for an attribute-only element, once
+    /// [`peek_element_name`](Self::peek_element_name) found `name` ending at `i`:
+    /// `<Name a="v" …/>` or `<Name a="v" …>` + at most `max_blank` bytes of whitespace +
+    /// `</Name>`, with ASCII-letter attribute names, one space before each attribute,
+    /// double-quoted values that need no resolution, no namespace declaration and distinct
+    /// attribute names, in the event namespace (or none). The attributes are left in
+    /// [`attrs`](Self::attrs) as a start tag leaves them; the position is not moved:
+    /// [`commit_to`](Self::commit_to) the returned end offset to accept the element as read (as
+    /// if it were the empty element `<Name a="v" …/>`).
+    pub(crate) fn attr_element_after(
+        &mut self,
+        name: &'a str,
+        mut i: usize,
+        max_blank: usize,
+    ) -> Option<(StartTag<'a>, usize)> {
         let b = self.bytes();
-        let lt = self.skip_ws(self.pos);
-        if b.get(lt) != Some(&b'<') {
-            return None;
-        }
-        let nstart = lt.saturating_add(1);
-        let mut i = nstart;
-        while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
-            i = i.saturating_add(1);
-        }
-        if i == nstart {
-            return None;
-        }
-        let name = self.slice(nstart, i);
         self.attrs.clear();
         let end = loop {
             match b.get(i)? {
@@ -505,10 +503,10 @@ impl<'a> Lexer<'a> {
         if !self.default_ns_is_event() {
             return None;
         }
-        Some((StartTag::new(name), end))
+        Some((StartTag::unprefixed(name), end))
     }
 
-    /// Accepts what [`peek_attr_element`](Self::peek_attr_element) returned.
+    /// Accepts what [`attr_element_after`](Self::attr_element_after) returned.
     pub(crate) fn commit_to(&mut self, end: usize) {
         self.pos = end;
     }
@@ -577,11 +575,9 @@ impl<'a> Lexer<'a> {
         })
     }
 
-    /// Fast path for a value element with no attributes, after optional whitespace:
-    /// `<Name>text</Name>`, an unprefixed ASCII-letter name in the event namespace (or none),
-    /// and text that needs no resolution. Nothing is consumed (see
-    /// [`peek_data_item`](Self::peek_data_item)).
-    pub(crate) fn peek_value_element(&self) -> Option<ValueElementFast<'a>> {
+    /// The start of a fast-path element after optional whitespace: an unprefixed ASCII-letter
+    /// name right after `<`, and the offset just after it. Nothing is consumed.
+    pub(crate) fn peek_element_name(&self) -> Option<(&'a str, usize)> {
         if self.close_empty.is_some() {
             return None;
         }
@@ -595,13 +591,25 @@ impl<'a> Lexer<'a> {
         while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
             i = i.saturating_add(1);
         }
-        if i == nstart || b.get(i) != Some(&b'>') {
+        if i == nstart {
             return None;
         }
-        if !self.default_ns_is_event() {
+        Some((self.slice(nstart, i), i))
+    }
+
+    /// Fast path for a value element with no attributes, once
+    /// [`peek_element_name`](Self::peek_element_name) found `name` ending at `i`:
+    /// `<Name>text</Name>` in the event namespace (or none), with text that needs no
+    /// resolution. Nothing is consumed (see [`peek_data_item`](Self::peek_data_item)).
+    pub(crate) fn value_element_after(
+        &self,
+        name: &'a str,
+        i: usize,
+    ) -> Option<ValueElementFast<'a>> {
+        let b = self.bytes();
+        if b.get(i) != Some(&b'>') || !self.default_ns_is_event() {
             return None;
         }
-        let name = self.slice(nstart, i);
         let text_start = i.saturating_add(1);
         let (tend, clean) = self.text_end(text_start)?;
         let close = b.get(tend.saturating_add(1)..)?.strip_prefix(b"/")?;
@@ -610,14 +618,13 @@ impl<'a> Lexer<'a> {
             return None;
         }
         Some(ValueElementFast {
-            name,
             value: self.slice(text_start, tend),
             text_start,
             end: tend.saturating_add(name.len()).saturating_add(3),
         })
     }
 
-    /// Accepts what [`peek_value_element`](Self::peek_value_element) returned.
+    /// Accepts what [`value_element_after`](Self::value_element_after) returned.
     pub(crate) fn commit_value(&mut self, item: &ValueElementFast<'a>) {
         self.pos = item.end;
     }

@@ -744,31 +744,37 @@ impl<'a> Parser<'a, '_> {
             return Ok(());
         }
         loop {
-            // Fast path: `<EventID>4624</EventID>` and the other value fields, read in one step
-            // when nothing in them needs the general path below.
-            let fast = self.lx.peek_value_element().and_then(|el| {
-                let f = el.name.to_owned_if_system()?;
-                (f.is_value()
-                    && el.value.len() <= self.limits.max_text_bytes
-                    && !self.system_field_present(sys, f))
-                .then_some((el, f))
-            });
-            if let Some((el, f)) = fast {
-                self.lx.commit_value(&el);
-                self.tok_start = el.text_start;
-                self.system_value(f, Cow::Borrowed(el.value), sys);
-                continue;
+            // Fast paths: `<EventID>4624</EventID>` and the other value fields, read in one
+            // step; `<Execution ProcessID="4" ThreadID="8"/>` (or with blank content) and the
+            // other attribute-only fields, read as the empty element they amount to. Anything
+            // they do not cover goes through the general path below.
+            let mut fast = None;
+            if let Some((name, i)) = self.lx.peek_element_name() {
+                let f = name
+                    .to_owned_if_system()
+                    .filter(|&f| !self.system_field_present(sys, f));
+                match f {
+                    Some(f) if f.is_value() => {
+                        let el = self
+                            .lx
+                            .value_element_after(name, i)
+                            .filter(|el| el.value.len() <= self.limits.max_text_bytes);
+                        if let Some(el) = el {
+                            self.lx.commit_value(&el);
+                            self.tok_start = el.text_start;
+                            self.system_value(f, Cow::Borrowed(el.value), sys);
+                            continue;
+                        }
+                    }
+                    Some(_) => {
+                        fast = self
+                            .lx
+                            .attr_element_after(name, i, self.limits.max_text_bytes)
+                            .and_then(|(s, end)| Some((s, end, self.lx.default_ns()?)));
+                    }
+                    None => {}
+                }
             }
-            // Fast path: `<Execution ProcessID="4" ThreadID="8"/>` (or with blank content) and
-            // the other attribute-only fields, read as the empty element they amount to.
-            let fast = self
-                .lx
-                .peek_attr_element(self.limits.max_text_bytes)
-                .and_then(|(s, end)| {
-                    let f = s.local().to_owned_if_system()?;
-                    let ns = self.lx.default_ns()?;
-                    (!f.is_value() && !self.system_field_present(sys, f)).then_some((s, end, ns))
-                });
             let (s, ns, empty) = if let Some((s, end, ns)) = fast {
                 self.tok_start = self.lx.position();
                 self.lx.commit_to(end);
