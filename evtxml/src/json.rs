@@ -223,7 +223,7 @@ impl<'o> JsonWriter<'o> {
 /// Keys written from string literals that need no escaping (checked in debug builds): the
 /// profiles' fixed field names, written without scanning.
 impl JsonWriter<'_> {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lit_key(&mut self, k: &'static str) {
         debug_assert!(
             !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
@@ -237,7 +237,7 @@ impl JsonWriter<'_> {
         self.comma = false;
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lit_field_str(&mut self, k: &'static str, v: &str) {
         debug_assert!(
             !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
@@ -254,14 +254,14 @@ impl JsonWriter<'_> {
         self.comma = true;
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lit_field_opt_str(&mut self, k: &'static str, v: Option<&str>) {
         if let Some(v) = v {
             self.lit_field_str(k, v);
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lit_field_u64(&mut self, k: &'static str, v: u64) {
         self.lit_key(k);
         self.u64(v);
@@ -303,7 +303,7 @@ impl JsonWriter<'_> {
         self.comma = true;
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lit_field_opt_u64(&mut self, k: &'static str, v: Option<u64>) {
         if let Some(v) = v {
             self.lit_field_u64(k, v);
