@@ -638,19 +638,25 @@ impl<'a> Lexer<'a> {
     /// and CR are plain text, so only a reference, another control character or 0xEF make it
     /// need resolution.
     #[inline(always)]
-    fn text_end(&self, mut from: usize) -> Option<(usize, bool)> {
+    fn text_end(&self, from: usize) -> Option<(usize, bool)> {
         let b = self.bytes();
-        loop {
-            let stop = b
-                .get(from..)
-                .and_then(crate::swar::find_text_end)
-                .and_then(|i| from.checked_add(i))?;
-            match b.get(stop) {
-                Some(b'<') => return Some((stop, true)),
-                Some(b'\t' | b'\n' | b'\r') => from = stop.saturating_add(1),
-                _ => return Some((self.find_byte(stop, b'<')?, false)),
-            }
+        let mut stop = b
+            .get(from..)
+            .and_then(crate::swar::find_text_end)
+            .and_then(|i| from.checked_add(i))?;
+        if matches!(b.get(stop), Some(b'\t' | b'\n' | b'\r')) {
+            // Multi-line text: the rest in one scan that TAB/LF/CR do not stop.
+            let next = stop.saturating_add(1);
+            stop = b
+                .get(next..)
+                .and_then(crate::swar::find_text_end_multiline)
+                .and_then(|i| next.checked_add(i))?;
         }
+        Some(if b.get(stop) == Some(&b'<') {
+            (stop, true)
+        } else {
+            (self.find_byte(stop, b'<')?, false)
+        })
     }
 
     /// Fast path for whitespace-only content: right after the start tag of `x` was returned,

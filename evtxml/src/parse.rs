@@ -306,17 +306,22 @@ impl<'a> Parser<'a, '_> {
     /// literal text). Borrows unless a reference had to be resolved.
     fn resolve(&mut self, raw: &'a str, section: Section) -> Cow<'a, str> {
         let bytes = raw.as_bytes();
-        let (mut amp, mut suspicious) = (false, false);
-        let mut from = 0;
-        while let Some(i) = bytes.get(from..).and_then(crate::swar::find_text_special) {
-            let at = from.saturating_add(i);
-            match bytes.get(at) {
-                Some(b'&') => amp = true,
-                Some(b'\t' | b'\n' | b'\r') | None => {}
-                Some(_) => suspicious = true,
-            }
-            from = at.saturating_add(1);
-        }
+        // Whether there is a reference, and a byte that may make the text illegal (a control
+        // character other than TAB/LF/CR, or 0xEF): one scan each at most.
+        let amp = crate::swar::find_byte(bytes, b'&');
+        let suspicious = match amp {
+            Some(at) => bytes
+                .get(..at)
+                .and_then(crate::swar::find_suspicious)
+                .or_else(|| {
+                    bytes
+                        .get(at.saturating_add(1)..)
+                        .and_then(crate::swar::find_suspicious)
+                })
+                .is_some(),
+            None => crate::swar::find_suspicious(bytes).is_some(),
+        };
+        let amp = amp.is_some();
         if suspicious && raw.chars().any(is_illegal_char) {
             self.repair(RepairKind::IllegalCharacter, section);
         }

@@ -97,6 +97,46 @@ const AMP: u64 = LO.wrapping_mul(0x26);
 const LT: u64 = LO.wrapping_mul(0x3C);
 const EF: u64 = LO.wrapping_mul(0xEF);
 
+const L7F: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const E0: u64 = LO.wrapping_mul(0xE0);
+const TAB: u64 = LO.wrapping_mul(0x09);
+const LF: u64 = LO.wrapping_mul(0x0A);
+const CR: u64 = LO.wrapping_mul(0x0D);
+
+/// The zero bytes of `x`, exactly (no false positives, unlike [`has_zero`]), so that masks can
+/// be subtracted from one another.
+#[inline(always)]
+fn zero_exact(x: u64) -> u64 {
+    !((x & L7F).wrapping_add(L7F) | x | L7F)
+}
+
+/// Control characters other than TAB, LF and CR (exact).
+#[inline(always)]
+fn odd_control(w: u64) -> u64 {
+    zero_exact(w & E0) & !(zero_exact(w ^ TAB) | zero_exact(w ^ LF) | zero_exact(w ^ CR))
+}
+
+/// A control character other than TAB/LF/CR, or 0xEF (exact).
+#[inline(always)]
+fn suspicious(w: u64) -> u64 {
+    odd_control(w) | zero_exact(w ^ EF)
+}
+
+/// The first control character other than TAB/LF/CR, or 0xEF: what may make XML text
+/// illegal (TAB/LF/CR never stop this scan, so long multi-line text is one pass).
+#[inline]
+pub(crate) fn find_suspicious(hay: &[u8]) -> Option<usize> {
+    scan(hay, suspicious)
+}
+
+/// [`find_text_end`] where TAB, LF and CR do not stop the scan.
+#[inline]
+pub(crate) fn find_text_end_multiline(hay: &[u8]) -> Option<usize> {
+    scan(hay, |w| {
+        zero_exact(w ^ LT) | zero_exact(w ^ AMP) | suspicious(w)
+    })
+}
+
 /// `&`, a control character or 0xEF.
 #[inline(always)]
 fn text_special(w: u64) -> u64 {
@@ -113,7 +153,7 @@ pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
 
 /// The first byte that may need attention in XML text: `&`, a control character (including
 /// TAB/LF/CR, which the caller re-checks) or 0xEF (the lead byte of U+FFFE/U+FFFF).
-#[inline]
+#[cfg(test)]
 pub(crate) fn find_text_special(hay: &[u8]) -> Option<usize> {
     scan(hay, text_special)
 }
@@ -151,9 +191,12 @@ mod tests {
 
     #[test]
     fn agrees_with_a_plain_search() {
-        let samples: [&[u8]; 6] = [
+        let samples: [&[u8]; 9] = [
             b"",
             b"abc",
+            b"a\tb\r\nc\n\x05d<",
+            b"\r\n\r\n\r\n\r\n\r\n\r\n&amp;\x0b",
+            b"\x01\x09\x0a\x0d\x0e\x1f\x20\x21\xef\x00",
             b"0123456789abcdef<",
             b"<<<<<<<<<<<<<<<<",
             b"\x01\xff\x80\x7f\"\\&\xef plain text that is long enough",
@@ -179,6 +222,12 @@ mod tests {
                 find_text_end(s),
                 s.iter()
                     .position(|&x| x < 0x20 || x == b'&' || x == 0xEF || x == b'<')
+            );
+            let odd = |x: u8| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r')) || x == 0xEF;
+            assert_eq!(find_suspicious(s), s.iter().position(|&x| odd(x)));
+            assert_eq!(
+                find_text_end_multiline(s),
+                s.iter().position(|&x| odd(x) || x == b'&' || x == b'<')
             );
             for q in [b'"', b'\'', 0x80] {
                 assert_eq!(
