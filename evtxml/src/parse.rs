@@ -330,11 +330,12 @@ impl<'a> Parser<'a, '_> {
         }
         let mut out = String::with_capacity(raw.len());
         let mut rest = raw;
-        while let Some(i) = rest.find('&') {
-            let (before, after) = rest.split_at(i);
-            out.push_str(before);
-            let after = after.get(1..).unwrap_or_default();
-            match after.find(';') {
+        while let Some(i) = crate::swar::find_byte(rest.as_bytes(), b'&') {
+            out.push_str(rest.get(..i).unwrap_or_default());
+            let after = rest.get(i.saturating_add(1)..).unwrap_or_default();
+            // A reference name longer than 32 bytes is not one: only the first 33 bytes matter.
+            let semi = after.as_bytes().iter().take(33).position(|&c| c == b';');
+            match semi {
                 Some(j) if j > 0 && j <= 32 => {
                     let name = after.get(..j).unwrap_or_default();
                     let resolved = match name {
