@@ -413,11 +413,6 @@ impl<'a> Lexer<'a> {
         Some((self.slice(start, lt), clean))
     }
 
-    /// Whether an unprefixed name resolves to the event namespace or to none.
-    fn default_ns_is_event(&self) -> bool {
-        self.default_ns().is_some()
-    }
-
     /// How an unprefixed name resolves: `Some(true)` to the event namespace, `Some(false)` to
     /// none, `None` to another namespace.
     pub(crate) fn default_ns(&self) -> Option<bool> {
@@ -433,7 +428,7 @@ impl<'a> Lexer<'a> {
     /// `<Name a="v" …/>` or `<Name a="v" …>` + at most `max_blank` bytes of whitespace +
     /// `</Name>`, with ASCII-letter attribute names, one space before each attribute,
     /// double-quoted values that need no resolution, no namespace declaration and distinct
-    /// attribute names, in the event namespace (or none). The attributes are left in
+    /// attribute names (the caller checks [`default_ns`](Self::default_ns)). The attributes are left in
     /// [`attrs`](Self::attrs) as a start tag leaves them; the position is not moved:
     /// [`commit_to`](Self::commit_to) the returned end offset to accept the element as read (as
     /// if it were the empty element `<Name a="v" …/>`).
@@ -500,9 +495,6 @@ impl<'a> Lexer<'a> {
                 _ => return None,
             }
         };
-        if !self.default_ns_is_event() {
-            return None;
-        }
         Some((StartTag::unprefixed(name), end))
     }
 
@@ -513,8 +505,9 @@ impl<'a> Lexer<'a> {
 
     /// Fast path for the usual EventData item, after optional whitespace:
     /// `<Data Name="n">text</Data>`, `<Data Name="n"/>`, `<Data>text</Data>` or `<Data/>`, with
-    /// a name and text that need no resolution (see [`simple_content`](Self::simple_content)),
-    /// in the event namespace (or none). Nothing is consumed: [`commit`](Self::commit) the
+    /// a name and text that need no resolution (see [`simple_content`](Self::simple_content)).
+    /// The caller checks that unprefixed names are in the event namespace (or none):
+    /// [`default_ns`](Self::default_ns). Nothing is consumed: [`commit`](Self::commit) the
     /// returned end offset to accept it. `None` for anything else, which the general path reads.
     pub(crate) fn peek_data_item(&self) -> Option<DataItemFast<'a>> {
         if self.close_empty.is_some() {
@@ -546,9 +539,6 @@ impl<'a> Lexer<'a> {
             b'>' | b'/' => None,
             _ => return None,
         };
-        if !self.default_ns_is_event() {
-            return None;
-        }
         match b.get(i)? {
             b'/' => {
                 if b.get(i.saturating_add(1)) != Some(&b'>') {
@@ -599,15 +589,15 @@ impl<'a> Lexer<'a> {
 
     /// Fast path for a value element with no attributes, once
     /// [`peek_element_name`](Self::peek_element_name) found `name` ending at `i`:
-    /// `<Name>text</Name>` in the event namespace (or none), with text that needs no
-    /// resolution. Nothing is consumed (see [`peek_data_item`](Self::peek_data_item)).
+    /// `<Name>text</Name>` with text that needs no resolution (the caller checks
+    /// [`default_ns`](Self::default_ns)). Nothing is consumed (see [`peek_data_item`](Self::peek_data_item)).
     pub(crate) fn value_element_after(
         &self,
         name: &'a str,
         i: usize,
     ) -> Option<ValueElementFast<'a>> {
         let b = self.bytes();
-        if b.get(i) != Some(&b'>') || !self.default_ns_is_event() {
+        if b.get(i) != Some(&b'>') {
             return None;
         }
         let text_start = i.saturating_add(1);

@@ -749,13 +749,17 @@ impl<'a> Parser<'a, '_> {
         if empty {
             return Ok(());
         }
+        // How unprefixed names resolve among the children (the same for all of them: the
+        // fast paths declare nothing, the general path's declarations end with their element).
+        let default_ns = self.lx.default_ns();
         loop {
             // Fast paths: `<EventID>4624</EventID>` and the other value fields, read in one
             // step; `<Execution ProcessID="4" ThreadID="8"/>` (or with blank content) and the
             // other attribute-only fields, read as the empty element they amount to. Anything
             // they do not cover goes through the general path below.
             let mut fast = None;
-            if let Some((name, i)) = self.lx.peek_element_name() {
+            let peeked = default_ns.and_then(|ns| Some((self.lx.peek_element_name()?, ns)));
+            if let Some(((name, i), ns)) = peeked {
                 let f = name
                     .to_owned_if_system()
                     .filter(|&f| !self.system_field_present(sys, f));
@@ -776,7 +780,7 @@ impl<'a> Parser<'a, '_> {
                         fast = self
                             .lx
                             .attr_element_after(name, i, self.limits.max_text_bytes)
-                            .and_then(|(s, end)| Some((s, end, self.lx.default_ns()?)));
+                            .map(|(s, end)| (s, end, ns));
                     }
                     None => {}
                 }
@@ -1193,10 +1197,12 @@ impl<'a> Parser<'a, '_> {
 
     fn event_data(&mut self, d: &mut EventData<'a>) -> Result<(), Error> {
         const SEC: Section = Section::Payload;
+        // Unprefixed names resolve the same way for all items (see `system`).
+        let fast_ns = self.lx.default_ns().is_some();
         loop {
             // Fast path: the usual `<Data Name="n">text</Data>`, read in one step when it
             // needs nothing the general path below would report (limits checked the same way).
-            if let Some(item) = self.lx.peek_data_item() {
+            if let Some(item) = fast_ns.then(|| self.lx.peek_data_item()).flatten() {
                 let max = self.limits.max_text_bytes;
                 if item.value.len() <= max
                     && item
