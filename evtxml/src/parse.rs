@@ -154,8 +154,17 @@ fn hex_digit(b: u8) -> Option<u8> {
 /// Parses `0x`-prefixed hexadecimal (or plain decimal) into a `u64`.
 pub(crate) fn hex64(s: &str) -> Option<u64> {
     match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(h) if !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            u64::from_str_radix(h, 16).ok()
+        Some(h) if !h.is_empty() => {
+            // Hex digits only, accumulated with an overflow check (as `from_str_radix`).
+            let mut v: u64 = 0;
+            for &c in h.as_bytes() {
+                let d = u64::from(hex_digit(c)?);
+                if v > u64::MAX >> 4 {
+                    return None;
+                }
+                v = v.wrapping_shl(4) | d;
+            }
+            Some(v)
         }
         Some(_) => None,
         None => dec(s),
