@@ -273,9 +273,9 @@ impl<'e> Account<'e> {
     }
 
     fn write_fields(&self, w: &mut JsonWriter<'_>) {
-        w.field_opt_str("name", self.name);
-        w.field_opt_str("domain", self.domain);
-        w.field_opt_str("id", self.id);
+        w.lit_field_opt_str("name", self.name);
+        w.lit_field_opt_str("domain", self.domain);
+        w.lit_field_opt_str("id", self.id);
     }
 }
 
@@ -288,7 +288,7 @@ struct Enrichment<'e> {
     user_target: Account<'e>,
     user_effective: Account<'e>,
     group: Account<'e>,
-    source_ip: Option<String>,
+    source_ip: Option<Cow<'e, str>>,
     source_port: Option<u16>,
     source_domain: Option<&'e str>,
     pid: Option<u64>,
@@ -374,10 +374,14 @@ fn enrich<'e>(event: &'e Event<'_>, fields: Fields<'e, '_>) -> Enrichment<'e> {
     }
 
     // Network.
-    e.source_ip = f
-        .get("IpAddress")
-        .and_then(parse_ip)
-        .map(|ip| ip.to_string());
+    e.source_ip = f.get("IpAddress").and_then(|raw| {
+        // Dotted-quad text that parses as is (no spaces, no leading zeros) is already what
+        // `Ipv4Addr` displays: borrowed, not formatted again.
+        if raw.parse::<std::net::Ipv4Addr>().is_ok() {
+            return Some(Cow::Borrowed(raw));
+        }
+        parse_ip(raw).map(|ip| Cow::Owned(ip.to_string()))
+    });
     e.source_port = f.get("IpPort").and_then(parse_port);
     e.source_domain = f.get("WorkstationName").or_else(|| f.get("Workstation"));
 
@@ -445,45 +449,45 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
         match &t.value {
             // Already UTC with `Z`: as written (7 fractional digits from WEF are kept).
             Some(v) if v.offset_minutes == 0 && t.raw.ends_with('Z') => {
-                w.field_str("@timestamp", &t.raw);
+                w.lit_field_str("@timestamp", &t.raw);
             }
             Some(v) => {
                 let mut s = String::with_capacity(32);
                 v.to_utc().write_with(v.frac_digits, "Z", &mut s);
-                w.field_str("@timestamp", &s);
+                w.lit_field_str("@timestamp", &s);
             }
             None => {}
         }
     }
-    w.key("ecs");
+    w.lit_key("ecs");
     w.begin_object();
-    w.field_str("version", ECS_VERSION);
+    w.lit_field_str("version", ECS_VERSION);
     w.end_object();
 
     // event
-    w.key("event");
+    w.lit_key("event");
     w.begin_object();
     if let Some(id) = &sys.event_id {
-        w.field_str("code", &id.raw);
+        w.lit_field_str("code", &id.raw);
     }
-    w.field_str("kind", "event");
-    w.field_opt_str("provider", provider);
+    w.lit_field_str("kind", "event");
+    w.lit_field_opt_str("provider", provider);
     if is_security_log {
-        w.field_str("module", "security");
+        w.lit_field_str("module", "security");
     }
     if let Some(c) = en.categorization {
-        w.field_str("action", c.action);
+        w.lit_field_str("action", c.action);
         write_str_array(w, "category", c.category);
         write_str_array(w, "type", c.kind_type);
     }
-    w.field_opt_str("outcome", en.outcome.map(Outcome::as_str));
-    w.field_opt_str("created", meta.and_then(|m| m.time_received.as_deref()));
+    w.lit_field_opt_str("outcome", en.outcome.map(Outcome::as_str));
+    w.lit_field_opt_str("created", meta.and_then(|m| m.time_received.as_deref()));
     w.end_object();
 
     if let Some(c) = event.computer() {
-        w.key("host");
+        w.lit_key("host");
         w.begin_object();
-        w.field_str("name", c);
+        w.lit_field_str("name", c);
         w.end_object();
     }
 
@@ -491,15 +495,15 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     let level = log_level(event);
     let peer = meta.and_then(|m| m.peer_addr.as_deref());
     if level.is_some() || peer.is_some() {
-        w.key("log");
+        w.lit_key("log");
         w.begin_object();
         if let Some(l) = &level {
-            w.field_str("level", l);
+            w.lit_field_str("level", l);
         }
         if let Some(p) = peer {
-            w.key("source");
+            w.lit_key("source");
             w.begin_object();
-            w.field_str("address", p);
+            w.lit_field_str("address", p);
             w.end_object();
         }
         w.end_object();
@@ -510,12 +514,12 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
         .as_ref()
         .and_then(|r| r.message.as_deref())
     {
-        w.field_str("message", msg);
+        w.lit_field_str("message", msg);
     }
 
     write_user(w, &en);
     if !en.group.is_empty() {
-        w.key("group");
+        w.lit_key("group");
         w.begin_object();
         en.group.write_fields(w);
         w.end_object();
@@ -571,7 +575,7 @@ fn write_user(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.user.is_empty() && en.user_target.is_empty() && en.user_effective.is_empty() {
         return;
     }
-    w.key("user");
+    w.lit_key("user");
     w.begin_object();
     en.user.write_fields(w);
     for (key, acc) in [
@@ -592,11 +596,11 @@ fn write_source(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.source_ip.is_none() && en.source_port.is_none() && en.source_domain.is_none() {
         return;
     }
-    w.key("source");
+    w.lit_key("source");
     w.begin_object();
-    w.field_opt_str("ip", en.source_ip.as_deref());
-    w.field_opt_u64("port", en.source_port.map(u64::from));
-    w.field_opt_str("domain", en.source_domain);
+    w.lit_field_opt_str("ip", en.source_ip.as_deref());
+    w.lit_field_opt_u64("port", en.source_port.map(u64::from));
+    w.lit_field_opt_str("domain", en.source_domain);
     w.end_object();
 }
 
@@ -605,18 +609,18 @@ fn write_process(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.pid.is_none() && en.executable.is_none() && en.command_line.is_none() && !has_parent {
         return;
     }
-    w.key("process");
+    w.lit_key("process");
     w.begin_object();
-    w.field_opt_u64("pid", en.pid);
-    w.field_opt_str("executable", en.executable);
-    w.field_opt_str("name", en.executable.and_then(file_name));
-    w.field_opt_str("command_line", en.command_line);
+    w.lit_field_opt_u64("pid", en.pid);
+    w.lit_field_opt_str("executable", en.executable);
+    w.lit_field_opt_str("name", en.executable.and_then(file_name));
+    w.lit_field_opt_str("command_line", en.command_line);
     if has_parent {
-        w.key("parent");
+        w.lit_key("parent");
         w.begin_object();
-        w.field_opt_u64("pid", en.parent_pid);
-        w.field_opt_str("executable", en.parent_executable);
-        w.field_opt_str("name", en.parent_executable.and_then(file_name));
+        w.lit_field_opt_u64("pid", en.parent_pid);
+        w.lit_field_opt_str("executable", en.parent_executable);
+        w.lit_field_opt_str("name", en.parent_executable.and_then(file_name));
         w.end_object();
     }
     w.end_object();
@@ -639,10 +643,10 @@ fn write_related(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if n == 0 && en.source_ip.is_none() {
         return;
     }
-    w.key("related");
+    w.lit_key("related");
     w.begin_object();
     if n > 0 {
-        w.key("user");
+        w.lit_key("user");
         w.begin_array();
         for u in users.iter().flatten() {
             w.str(u);
@@ -650,7 +654,7 @@ fn write_related(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
         w.end_array();
     }
     if let Some(ip) = en.source_ip.as_deref() {
-        w.key("ip");
+        w.lit_key("ip");
         w.begin_array();
         w.str(ip);
         w.end_array();
@@ -673,25 +677,25 @@ const STANDARD_KEYWORDS: [(u64, &str); 8] = [
 fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en: &Enrichment<'_>) {
     let sys = &event.system;
     let ri = event.rendering_info.as_ref();
-    w.key("winlog");
+    w.lit_key("winlog");
     w.begin_object();
-    w.field_str("api", "wineventlog");
+    w.lit_field_str("api", "wineventlog");
     if let Some(t) = sys
         .time_created
         .as_ref()
         .and_then(|t| t.system_time.as_ref())
         .filter(|t| t.value.is_none())
     {
-        w.field_str("time_created", &t.raw);
+        w.lit_field_str("time_created", &t.raw);
     }
-    w.field_opt_str("channel", event.channel());
-    w.field_opt_str("computer_name", event.computer());
+    w.lit_field_opt_str("channel", event.channel());
+    w.lit_field_opt_str("computer_name", event.computer());
     if let Some(id) = &sys.event_id {
-        w.field_str("event_id", &id.raw);
+        w.lit_field_str("event_id", &id.raw);
     }
-    w.field_opt_str("provider_name", event.provider_name());
+    w.lit_field_opt_str("provider_name", event.provider_name());
     if let Some(g) = sys.provider.as_ref().and_then(|p| p.guid.as_ref()) {
-        w.field_str("provider_guid", &g.raw);
+        w.lit_field_str("provider_guid", &g.raw);
     }
     w.field_opt_str(
         "event_source_name",
@@ -701,21 +705,21 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
     );
     if let Some(n) = &sys.event_record_id {
         match n.value {
-            Some(v) => w.field_u64("record_id", v),
-            None => w.field_str("record_id", &n.raw),
+            Some(v) => w.lit_field_u64("record_id", v),
+            None => w.lit_field_str("record_id", &n.raw),
         }
     }
     if let Some(v) = sys.version.as_ref().and_then(|v| v.value) {
-        w.field_u64("version", u64::from(v));
+        w.lit_field_u64("version", u64::from(v));
     }
-    w.field_opt_str("task", ri.and_then(|r| r.task.as_deref()).and_then(present));
+    w.lit_field_opt_str("task", ri.and_then(|r| r.task.as_deref()).and_then(present));
     w.field_opt_str(
         "opcode",
         ri.and_then(|r| r.opcode.as_deref()).and_then(present),
     );
     match ri.and_then(|r| r.keywords.as_ref()) {
         Some(kw) if !kw.is_empty() => {
-            w.key("keywords");
+            w.lit_key("keywords");
             w.begin_array();
             for k in kw {
                 w.str(k);
@@ -725,7 +729,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
         _ => {
             let mask = sys.keywords.as_ref().and_then(|k| k.value).unwrap_or(0);
             if STANDARD_KEYWORDS.iter().any(|(bit, _)| mask & bit != 0) {
-                w.key("keywords");
+                w.lit_key("keywords");
                 w.begin_array();
                 for (bit, name) in STANDARD_KEYWORDS {
                     if mask & bit != 0 {
@@ -738,63 +742,63 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
     }
     if let Some(c) = &sys.correlation {
         if let Some(a) = &c.activity_id {
-            w.field_str("activity_id", &a.raw);
+            w.lit_field_str("activity_id", &a.raw);
         }
         if let Some(a) = &c.related_activity_id {
-            w.field_str("related_activity_id", &a.raw);
+            w.lit_field_str("related_activity_id", &a.raw);
         }
     }
     if let Some(x) = &sys.execution {
         let pid = x.process_id.as_ref().and_then(|n| n.value);
         let tid = x.thread_id.as_ref().and_then(|n| n.value);
         if pid.is_some() || tid.is_some() {
-            w.key("process");
+            w.lit_key("process");
             w.begin_object();
-            w.field_opt_u64("pid", pid.map(u64::from));
+            w.lit_field_opt_u64("pid", pid.map(u64::from));
             if let Some(t) = tid {
-                w.key("thread");
+                w.lit_key("thread");
                 w.begin_object();
-                w.field_u64("id", u64::from(t));
+                w.lit_field_u64("id", u64::from(t));
                 w.end_object();
             }
             w.end_object();
         }
     }
     if let Some(uid) = sys.security.as_ref().and_then(|s| s.user_id.as_deref()) {
-        w.key("user");
+        w.lit_key("user");
         w.begin_object();
-        w.field_str("identifier", uid);
+        w.lit_field_str("identifier", uid);
         w.end_object();
     }
     match &event.payload {
         Payload::EventData(d) => {
-            w.key("event_data");
+            w.lit_key("event_data");
             write_event_data(w, d);
         }
         Payload::UserData(_) => {
             if let Fields::User(e) = f {
-                w.key("user_data");
+                w.lit_key("user_data");
                 w.begin_object();
-                w.field_str("xml_name", local_name(&e.name));
+                w.lit_field_str("xml_name", local_name(&e.name));
                 write_children(w, &e.children, 0);
                 w.end_object();
             }
         }
         Payload::DebugData(d) => {
-            w.key("debug_data");
+            w.lit_key("debug_data");
             write_fields(w, &d.fields);
         }
         Payload::ProcessingErrorData(p) => {
-            w.key("processing_error_data");
+            w.lit_key("processing_error_data");
             w.begin_object();
             if let Some(c) = &p.error_code {
                 match c.value {
-                    Some(v) => w.field_u64("ErrorCode", u64::from(v)),
-                    None => w.field_str("ErrorCode", &c.raw),
+                    Some(v) => w.lit_field_u64("ErrorCode", u64::from(v)),
+                    None => w.lit_field_str("ErrorCode", &c.raw),
                 }
             }
-            w.field_opt_str("DataItemName", p.data_item_name.as_deref());
-            w.field_opt_str("EventPayload", p.event_payload.as_deref());
+            w.lit_field_opt_str("DataItemName", p.data_item_name.as_deref());
+            w.lit_field_opt_str("EventPayload", p.event_payload.as_deref());
             w.end_object();
         }
         _ => {}
@@ -810,16 +814,16 @@ fn write_logon(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.logon_type.is_none() && en.logon_id.is_none() && !failure {
         return;
     }
-    w.key("logon");
+    w.lit_key("logon");
     w.begin_object();
-    w.field_opt_str("type", en.logon_type);
-    w.field_opt_str("id", en.logon_id);
+    w.lit_field_opt_str("type", en.logon_type);
+    w.lit_field_opt_str("id", en.logon_id);
     if failure {
-        w.key("failure");
+        w.lit_key("failure");
         w.begin_object();
-        w.field_opt_str("status", en.failure_status);
-        w.field_opt_str("sub_status", en.failure_sub_status);
-        w.field_opt_str("reason", en.failure_reason);
+        w.lit_field_opt_str("status", en.failure_status);
+        w.lit_field_opt_str("sub_status", en.failure_sub_status);
+        w.lit_field_opt_str("reason", en.failure_reason);
         w.end_object();
     }
     w.end_object();
@@ -851,10 +855,9 @@ fn write_event_data(w: &mut JsonWriter<'_>, d: &EventData<'_>) {
         if n <= PAIRWISE_MAX && !has_duplicate_keys(ExactLen(keys, n)) {
             w.begin_object();
             for item in &d.items {
-                w.key(item.name.as_deref().unwrap_or_default());
-                w.str(&item.value);
+                w.field_str(item.name.as_deref().unwrap_or_default(), &item.value);
             }
-            w.field_opt_str("Binary", d.binary.as_deref());
+            w.lit_field_opt_str("Binary", d.binary.as_deref());
             w.end_object();
             return;
         }
@@ -916,6 +919,28 @@ fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)]
         }
         return;
     }
+    if entries.len() <= PAIRWISE_MAX {
+        // A handful of entries: each key's occurrences found pairwise, without allocating.
+        for (i, (key, val)) in entries.iter().enumerate() {
+            let earlier = entries.get(..i).unwrap_or_default();
+            if earlier.iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            let later = entries.get(i.saturating_add(1)..).unwrap_or_default();
+            w.key(key);
+            if later.iter().any(|(k, _)| k == key) {
+                w.begin_array();
+                write_val(w, *val, depth);
+                for (_, v) in later.iter().filter(|(k, _)| k == key) {
+                    write_val(w, *v, depth);
+                }
+                w.end_array();
+            } else {
+                write_val(w, *val, depth);
+            }
+        }
+        return;
+    }
     // Sorted (key, position) pairs find each key's occurrences in O(n log n).
     let mut order: Vec<(&str, usize)> = entries
         .iter()
@@ -955,9 +980,23 @@ fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)]
 /// beyond [`PAIRWISE_MAX`] so the cost stays O(n log n).
 fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) -> bool {
     if keys.len() <= PAIRWISE_MAX {
-        let mut rest = keys;
-        while let Some(k) = rest.next() {
-            if rest.clone().any(|o| o == k) {
+        // Keys and cheap fingerprints (length and last bytes) in fixed arrays: the pairwise
+        // comparison touches the strings only when the fingerprints agree.
+        let mut arr = [""; PAIRWISE_MAX];
+        let mut fps = [0u64; PAIRWISE_MAX];
+        let mut n = 0usize;
+        for (k, (a, f)) in keys.zip(arr.iter_mut().zip(fps.iter_mut())) {
+            *a = k;
+            *f = fingerprint(k);
+            n = n.saturating_add(1);
+        }
+        let pairs = arr.get(..n).unwrap_or_default();
+        let fps = fps.get(..n).unwrap_or_default();
+        for (i, (k, f)) in pairs.iter().zip(fps).enumerate() {
+            let later = i.saturating_add(1);
+            let others = pairs.get(later..).unwrap_or_default();
+            let ofps = fps.get(later..).unwrap_or_default();
+            if others.iter().zip(ofps).any(|(o, of)| of == f && o == k) {
                 return true;
             }
         }
@@ -967,6 +1006,17 @@ fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) 
         sorted.sort_unstable();
         sorted.windows(2).any(|p| matches!(p, [a, b] if a == b))
     }
+}
+
+/// Equal keys have equal fingerprints: the length and up to eight last bytes.
+fn fingerprint(k: &str) -> u64 {
+    let b = k.as_bytes();
+    let tail = b.get(b.len().saturating_sub(7)..).unwrap_or_default();
+    let mut w = [0u8; 8];
+    if let Some(d) = w.get_mut(..tail.len()) {
+        d.copy_from_slice(tail);
+    }
+    u64::from_le_bytes(w) ^ u64::try_from(b.len()).unwrap_or(u64::MAX).rotate_right(8)
 }
 
 /// An iterator of known length (the chain above does not implement `ExactSizeIterator`).
@@ -1054,7 +1104,7 @@ fn write_labels(w: &mut JsonWriter<'_>, m: &Metadata) {
     if labels.iter().all(|(_, v)| v.is_none()) {
         return;
     }
-    w.key("labels");
+    w.lit_key("labels");
     w.begin_object();
     for (k, v) in labels {
         w.field_opt_str(k, v);
@@ -1071,28 +1121,28 @@ pub(crate) fn render_raw_ecs(
     w: &mut JsonWriter<'_>,
 ) {
     w.begin_object();
-    w.key("ecs");
+    w.lit_key("ecs");
     w.begin_object();
-    w.field_str("version", ECS_VERSION);
+    w.lit_field_str("version", ECS_VERSION);
     w.end_object();
-    w.key("event");
+    w.lit_key("event");
     w.begin_object();
-    w.field_str("kind", "pipeline_error");
-    w.field_str("original", raw);
-    w.field_opt_str("created", meta.and_then(|m| m.time_received.as_deref()));
+    w.lit_field_str("kind", "pipeline_error");
+    w.lit_field_str("original", raw);
+    w.lit_field_opt_str("created", meta.and_then(|m| m.time_received.as_deref()));
     w.end_object();
-    w.key("error");
+    w.lit_key("error");
     w.begin_object();
-    w.field_str("type", error.kind());
-    w.key("message");
+    w.lit_field_str("type", error.kind());
+    w.lit_key("message");
     w.str(&error.to_string());
     w.end_object();
     if let Some(p) = meta.and_then(|m| m.peer_addr.as_deref()) {
-        w.key("log");
+        w.lit_key("log");
         w.begin_object();
-        w.key("source");
+        w.lit_key("source");
         w.begin_object();
-        w.field_str("address", p);
+        w.lit_field_str("address", p);
         w.end_object();
         w.end_object();
     }

@@ -164,8 +164,24 @@ impl<'o> JsonWriter<'o> {
     /// `"k":"v"`.
     #[inline]
     pub fn field_str(&mut self, k: &str, v: &str) {
-        self.key(k);
-        self.str(v);
+        let (kb, vb) = (k.as_bytes(), v.as_bytes());
+        if crate::swar::find_json_escape(kb).is_none()
+            && crate::swar::find_json_escape(vb).is_none()
+        {
+            // Neither needs escaping (the usual case): one reservation, plain copies.
+            self.sep();
+            self.out
+                .reserve(kb.len().saturating_add(vb.len()).saturating_add(5));
+            self.out.push(b'"');
+            self.out.extend_from_slice(kb);
+            self.out.extend_from_slice(b"\":\"");
+            self.out.extend_from_slice(vb);
+            self.out.push(b'"');
+            self.comma = true;
+        } else {
+            self.key(k);
+            self.str(v);
+        }
     }
 
     /// `"k":"v"` when `v` is `Some`.
@@ -207,7 +223,7 @@ impl<'o> JsonWriter<'o> {
 /// Keys written from string literals that need no escaping (checked in debug builds): the
 /// profiles' fixed field names, written without scanning.
 impl JsonWriter<'_> {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lit_key(&mut self, k: &'static str) {
         debug_assert!(
             !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
@@ -221,23 +237,77 @@ impl JsonWriter<'_> {
         self.comma = false;
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lit_field_str(&mut self, k: &'static str, v: &str) {
-        self.lit_key(k);
-        self.str(v);
+        debug_assert!(
+            !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal key needs escaping"
+        );
+        self.sep();
+        self.out
+            .reserve(k.len().saturating_add(v.len()).saturating_add(5));
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":\"");
+        escape_body(self.out, v);
+        self.out.push(b'"');
+        self.comma = true;
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lit_field_opt_str(&mut self, k: &'static str, v: Option<&str>) {
         if let Some(v) = v {
             self.lit_field_str(k, v);
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lit_field_u64(&mut self, k: &'static str, v: u64) {
         self.lit_key(k);
         self.u64(v);
+    }
+
+    /// `{"Name":"n","Value":"v"}` (`"Name"` left out for `None`), as `begin_object`,
+    /// `lit_field_opt_str`, `lit_field_str` and `end_object` would write it.
+    #[inline]
+    pub(crate) fn name_value_object(&mut self, name: Option<&str>, value: &str) {
+        if let Some(n) = name {
+            let (nb, vb) = (n.as_bytes(), value.as_bytes());
+            if crate::swar::find_json_escape(nb).is_none()
+                && crate::swar::find_json_escape(vb).is_none()
+            {
+                // Neither needs escaping (the usual case): one reservation, plain copies.
+                self.sep();
+                self.out
+                    .reserve(nb.len().saturating_add(vb.len()).saturating_add(24));
+                self.out.extend_from_slice(b"{\"Name\":\"");
+                self.out.extend_from_slice(nb);
+                self.out.extend_from_slice(b"\",\"Value\":\"");
+                self.out.extend_from_slice(vb);
+                self.out.extend_from_slice(b"\"}");
+                self.comma = true;
+                return;
+            }
+        }
+        self.sep();
+        match name {
+            Some(n) => {
+                self.out.extend_from_slice(b"{\"Name\":");
+                escape_into(self.out, n);
+                self.out.extend_from_slice(b",\"Value\":");
+            }
+            None => self.out.extend_from_slice(b"{\"Value\":"),
+        }
+        escape_into(self.out, value);
+        self.out.push(b'}');
+        self.comma = true;
+    }
+
+    #[inline(always)]
+    pub(crate) fn lit_field_opt_u64(&mut self, k: &'static str, v: Option<u64>) {
+        if let Some(v) = v {
+            self.lit_field_u64(k, v);
+        }
     }
 }
 
@@ -260,9 +330,14 @@ fn write_u64(out: &mut Vec<u8>, mut v: u64) {
 /// Appends `s` as a quoted JSON string.
 #[inline]
 pub fn escape_into(out: &mut Vec<u8>, s: &str) {
-    out.reserve(s.len().saturating_add(2));
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len().saturating_add(2));
     out.push(b'"');
-    escape_body(out, s);
+    match crate::swar::find_json_escape(bytes) {
+        // The usual case: nothing to escape, one copy.
+        None => out.extend_from_slice(bytes),
+        Some(at) => escape_from(out, bytes, at),
+    }
     out.push(b'"');
 }
 
@@ -272,9 +347,18 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 #[inline]
 pub fn escape_body(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    match crate::swar::find_json_escape(bytes) {
+        None => out.extend_from_slice(bytes),
+        Some(at) => escape_from(out, bytes, at),
+    }
+}
+
+/// Appends `bytes` escaped, `first` being the offset of the first byte that needs escaping.
+#[cold]
+fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
     let mut start = 0;
-    while let Some(i) = bytes.get(start..).and_then(crate::swar::find_json_escape) {
-        let at = start.saturating_add(i);
+    let mut next = Some(first);
+    while let Some(at) = next {
         out.extend_from_slice(bytes.get(start..at).unwrap_or_default());
         let b = bytes.get(at).copied().unwrap_or(b' ');
         match b {
@@ -292,6 +376,10 @@ pub fn escape_body(out: &mut Vec<u8>, s: &str) {
             }
         }
         start = at.saturating_add(1);
+        next = bytes
+            .get(start..)
+            .and_then(crate::swar::find_json_escape)
+            .map(|i| start.saturating_add(i));
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }

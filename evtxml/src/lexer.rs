@@ -27,15 +27,41 @@ pub(crate) struct LexError {
 pub(crate) struct StartTag<'a> {
     /// Qualified name as written.
     pub(crate) name: &'a str,
+    /// Its prefix (`""` when there is none), found once when the tag is read.
+    prefix: &'a str,
+    /// Its local part.
+    local: &'a str,
 }
 
 impl<'a> StartTag<'a> {
-    /// The local part of the name.
-    pub(crate) fn local(&self) -> &'a str {
-        match colon(self.name) {
-            Some(i) => self.name.get(i.saturating_add(1)..).unwrap_or(self.name),
-            None => self.name,
+    fn new(name: &'a str) -> Self {
+        match colon(name) {
+            Some(i) => Self {
+                name,
+                prefix: name.get(..i).unwrap_or_default(),
+                local: name.get(i.saturating_add(1)..).unwrap_or(name),
+            },
+            None => Self {
+                name,
+                prefix: "",
+                local: name,
+            },
         }
+    }
+
+    /// A name known to have no prefix.
+    fn unprefixed(name: &'a str) -> Self {
+        Self {
+            name,
+            prefix: "",
+            local: name,
+        }
+    }
+
+    /// The local part of the name.
+    #[inline]
+    pub(crate) fn local(&self) -> &'a str {
+        self.local
     }
 }
 
@@ -44,6 +70,30 @@ impl<'a> StartTag<'a> {
 pub(crate) struct RawAttr<'a> {
     pub(crate) name: &'a str,
     pub(crate) value: &'a str,
+    /// The value has no reference and no control or 0xEF byte: it needs no resolution.
+    pub(crate) clean: bool,
+}
+
+/// An EventData item read by [`Lexer::peek_data_item`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DataItemFast<'a> {
+    /// The `Name` attribute's value.
+    pub(crate) name: Option<&'a str>,
+    /// The text.
+    pub(crate) value: &'a str,
+    /// Offset just after the item.
+    end: usize,
+}
+
+/// A value element read by [`Lexer::value_element_after`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ValueElementFast<'a> {
+    /// The text.
+    pub(crate) value: &'a str,
+    /// Offset of the text.
+    pub(crate) text_start: usize,
+    /// Offset just after the end tag.
+    end: usize,
 }
 
 /// One token.
@@ -129,17 +179,65 @@ fn is_name_end(b: u8) -> bool {
     NAME_END.get(usize::from(b)).copied().unwrap_or(true)
 }
 
+/// The lexer's working buffers, kept between events (by [`Normalizer`](crate::Normalizer)) so
+/// that reading an event allocates nothing for them once they have grown.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    stack: Vec<(&'static str, usize)>,
+    ns: Vec<(&'static str, Cow<'static, str>, bool)>,
+    attrs: Vec<RawAttr<'static>>,
+}
+
+impl Clone for Scratch {
+    /// Buffers only: a clone starts empty.
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+/// Empties `v` and reuses its allocation for elements of the same layout (here: the same type
+/// with another lifetime; the standard library collects in place).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// `v` recycled, or a new vector of `cap` when `v` never allocated.
+fn reuse<T, U>(v: Vec<T>, cap: usize) -> Vec<U> {
+    if v.capacity() == 0 {
+        Vec::with_capacity(cap)
+    } else {
+        recycle(v)
+    }
+}
+
 impl<'a> Lexer<'a> {
+    #[cfg(test)]
     pub(crate) fn new(src: &'a str) -> Self {
+        Self::with_scratch(src, &mut Scratch::default())
+    }
+
+    /// A lexer over `src` using the buffers of `scratch` (give them back with
+    /// [`into_scratch`](Self::into_scratch)).
+    pub(crate) fn with_scratch(src: &'a str, scratch: &mut Scratch) -> Self {
         Self {
             src,
             pos: 0,
-            stack: Vec::new(),
-            ns: Vec::new(),
-            attrs: Vec::new(),
+            // Sized for a usual event (depth 4, one declaration, up to 7 attributes per tag): no
+            // regrowth while it is read.
+            stack: reuse(core::mem::take(&mut scratch.stack), 8),
+            ns: reuse(core::mem::take(&mut scratch.ns), 2),
+            attrs: reuse(core::mem::take(&mut scratch.attrs), 8),
             close_empty: None,
             skip_blank: false,
         }
+    }
+
+    /// Returns the buffers to `scratch`.
+    pub(crate) fn into_scratch(self, scratch: &mut Scratch) {
+        scratch.stack = recycle(self.stack);
+        scratch.ns = recycle(self.ns);
+        scratch.attrs = recycle(self.attrs);
     }
 
     /// Byte offset of the next token.
@@ -163,10 +261,12 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline]
     fn bytes(&self) -> &'a [u8] {
         self.src.as_bytes()
     }
 
+    #[inline]
     fn slice(&self, a: usize, b: usize) -> &'a str {
         self.src.get(a..b).unwrap_or_default()
     }
@@ -184,11 +284,14 @@ impl<'a> Lexer<'a> {
     }
 
     /// Resolves the prefix of a qualified name against the declarations in scope.
+    #[cfg(test)]
     pub(crate) fn resolve(&self, qname: &str) -> Resolved<'a> {
-        let prefix = match colon(qname) {
-            Some(i) => qname.get(..i).unwrap_or_default(),
-            None => "",
-        };
+        self.resolve_tag(&StartTag::new(qname))
+    }
+
+    /// Resolves the prefix of a start tag's name against the declarations in scope.
+    pub(crate) fn resolve_tag(&self, tag: &StartTag<'_>) -> Resolved<'a> {
+        let prefix = tag.prefix;
         let found = if prefix.is_empty() {
             self.ns.iter().rev().find(|(p, _, _)| p.is_empty())
         } else {
@@ -219,6 +322,15 @@ impl<'a> Lexer<'a> {
             };
             if first == b'<' {
                 break first;
+            }
+            if self.skip_blank {
+                // Indentation between elements: skipped without a search.
+                let j = self.skip_ws(start);
+                if j > start && self.bytes().get(j).is_none_or(|&c| c == b'<') {
+                    self.pos = j;
+                    start = j;
+                    continue;
+                }
             }
             let end = self.find_byte(start, b'<').unwrap_or(self.src.len());
             self.pos = end;
@@ -273,14 +385,16 @@ impl<'a> Lexer<'a> {
     /// Fast path for `<x …>text</x>`: right after the start tag of `x` was returned, reads the
     /// raw text and the matching end tag in one step. Returns `None`, with nothing consumed,
     /// when the content is anything else (child elements, comments, CDATA, no end tag).
-    pub(crate) fn simple_content(&mut self) -> Option<&'a str> {
+    /// The flag tells whether the text is clean: no reference, no control or 0xEF byte, so
+    /// nothing to resolve or report.
+    pub(crate) fn simple_content(&mut self) -> Option<(&'a str, bool)> {
         if self.close_empty.is_some() {
             return None;
         }
         let &(name, ns_len) = self.stack.last()?;
         let start = self.pos;
-        let lt = self.find_byte(start, b'<')?;
         let b = self.bytes();
+        let (lt, clean) = self.text_end(start)?;
         if b.get(lt.saturating_add(1)) != Some(&b'/') {
             return None;
         }
@@ -296,7 +410,278 @@ impl<'a> Lexer<'a> {
         self.stack.pop();
         self.ns.truncate(ns_len);
         self.pos = close.saturating_add(1);
-        Some(self.slice(start, lt))
+        Some((self.slice(start, lt), clean))
+    }
+
+    /// How an unprefixed name resolves: `Some(true)` to the event namespace, `Some(false)` to
+    /// none, `None` to another namespace.
+    pub(crate) fn default_ns(&self) -> Option<bool> {
+        match self.ns.iter().rev().find(|(p, _, _)| p.is_empty()) {
+            Some((_, _, true)) => Some(true),
+            Some((_, uri, _)) => uri.is_empty().then_some(false),
+            None => Some(false),
+        }
+    }
+
+    /// Fast path for an attribute-only element, once
+    /// [`peek_element_name`](Self::peek_element_name) found `name` ending at `i`:
+    /// `<Name a="v" …/>` or `<Name a="v" …>` + at most `max_blank` bytes of whitespace +
+    /// `</Name>`, with ASCII-letter attribute names, one space before each attribute,
+    /// double-quoted values that need no resolution, no namespace declaration and distinct
+    /// attribute names (the caller checks [`default_ns`](Self::default_ns)). The attributes are left in
+    /// [`attrs`](Self::attrs) as a start tag leaves them; the position is not moved:
+    /// [`commit_to`](Self::commit_to) the returned end offset to accept the element as read (as
+    /// if it were the empty element `<Name a="v" …/>`).
+    pub(crate) fn attr_element_after(
+        &mut self,
+        name: &'a str,
+        mut i: usize,
+        max_blank: usize,
+    ) -> Option<(StartTag<'a>, usize)> {
+        let b = self.bytes();
+        self.attrs.clear();
+        let end = loop {
+            match b.get(i)? {
+                b' ' => {
+                    let astart = i.saturating_add(1);
+                    let mut j = astart;
+                    while b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+                        j = j.saturating_add(1);
+                    }
+                    if j == astart || b.get(j..j.saturating_add(2))? != b"=\"" {
+                        return None;
+                    }
+                    let aname = self.slice(astart, j);
+                    if aname.starts_with("xmlns") || self.attrs.iter().any(|a| a.name == aname) {
+                        return None;
+                    }
+                    let vstart = j.saturating_add(2);
+                    let vend = crate::swar::find_value_end(b.get(vstart..)?, b'"')
+                        .map(|k| vstart.saturating_add(k))?;
+                    if b.get(vend) != Some(&b'"') {
+                        return None;
+                    }
+                    self.attrs.push(RawAttr {
+                        name: aname,
+                        value: self.slice(vstart, vend),
+                        clean: true,
+                    });
+                    i = vend.saturating_add(1);
+                }
+                b'/' => {
+                    if b.get(i.saturating_add(1)) != Some(&b'>') {
+                        return None;
+                    }
+                    break i.saturating_add(2);
+                }
+                b'>' => {
+                    let content = i.saturating_add(1);
+                    let lt2 = self.skip_ws(content);
+                    if lt2.saturating_sub(content) > max_blank
+                        || b.get(lt2..lt2.saturating_add(2))? != b"</"
+                    {
+                        return None;
+                    }
+                    let name_end = lt2.saturating_add(2).saturating_add(name.len());
+                    if b.get(lt2.saturating_add(2)..name_end)? != name.as_bytes() {
+                        return None;
+                    }
+                    let close = self.skip_ws(name_end);
+                    if b.get(close) != Some(&b'>') {
+                        return None;
+                    }
+                    break close.saturating_add(1);
+                }
+                _ => return None,
+            }
+        };
+        Some((StartTag::unprefixed(name), end))
+    }
+
+    /// Accepts what [`attr_element_after`](Self::attr_element_after) returned.
+    pub(crate) fn commit_to(&mut self, end: usize) {
+        self.pos = end;
+    }
+
+    /// Fast path for the usual EventData item, after optional whitespace:
+    /// `<Data Name="n">text</Data>`, `<Data Name="n"/>`, `<Data>text</Data>` or `<Data/>`, with
+    /// a name and text that need no resolution (see [`simple_content`](Self::simple_content)).
+    /// The caller checks that unprefixed names are in the event namespace (or none):
+    /// [`default_ns`](Self::default_ns). Nothing is consumed: [`commit`](Self::commit) the
+    /// returned end offset to accept it. `None` for anything else, which the general path reads.
+    pub(crate) fn peek_data_item(&self) -> Option<DataItemFast<'a>> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        let rest = b.get(lt..)?;
+        if rest.first_chunk::<5>() != Some(b"<Data") {
+            return None;
+        }
+        let after = rest.get(5..)?;
+        let mut i = lt.saturating_add(5);
+        let name = match after.first()? {
+            b' ' => {
+                if after.first_chunk::<7>() != Some(b" Name=\"") {
+                    return None;
+                }
+                let r = after.get(7..)?;
+                let vstart = i.saturating_add(7);
+                let k = crate::swar::find_value_end(r, b'"')?;
+                if r.get(k) != Some(&b'"') {
+                    return None;
+                }
+                let vend = vstart.saturating_add(k);
+                i = vend.saturating_add(1);
+                Some(self.slice(vstart, vend))
+            }
+            b'>' | b'/' => None,
+            _ => return None,
+        };
+        match b.get(i)? {
+            b'/' => {
+                if b.get(i.saturating_add(1)) != Some(&b'>') {
+                    return None;
+                }
+                return Some(DataItemFast {
+                    name,
+                    value: "",
+                    end: i.saturating_add(2),
+                });
+            }
+            b'>' => {}
+            _ => return None,
+        }
+        let tstart = i.saturating_add(1);
+        let (tend, clean) = self.text_end(tstart)?;
+        if !clean || b.get(tend..)?.first_chunk::<7>() != Some(b"</Data>") {
+            return None;
+        }
+        Some(DataItemFast {
+            name,
+            value: self.slice(tstart, tend),
+            end: tend.saturating_add(7),
+        })
+    }
+
+    /// The start of a fast-path element after optional whitespace: an unprefixed ASCII-letter
+    /// name right after `<`, and the offset just after it. Nothing is consumed.
+    pub(crate) fn peek_element_name(&self) -> Option<(&'a str, usize)> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        if b.get(lt) != Some(&b'<') {
+            return None;
+        }
+        let nstart = lt.saturating_add(1);
+        let mut i = nstart;
+        while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            i = i.saturating_add(1);
+        }
+        if i == nstart {
+            return None;
+        }
+        Some((self.slice(nstart, i), i))
+    }
+
+    /// Fast path for a value element with no attributes, once
+    /// [`peek_element_name`](Self::peek_element_name) found `name` ending at `i`:
+    /// `<Name>text</Name>` with text that needs no resolution (the caller checks
+    /// [`default_ns`](Self::default_ns)). Nothing is consumed (see [`peek_data_item`](Self::peek_data_item)).
+    pub(crate) fn value_element_after(
+        &self,
+        name: &'a str,
+        i: usize,
+    ) -> Option<ValueElementFast<'a>> {
+        let b = self.bytes();
+        if b.get(i) != Some(&b'>') {
+            return None;
+        }
+        let text_start = i.saturating_add(1);
+        let (tend, clean) = self.text_end(text_start)?;
+        let close = b.get(tend.saturating_add(1)..)?.strip_prefix(b"/")?;
+        let after = close.strip_prefix(name.as_bytes())?;
+        if !clean || after.first() != Some(&b'>') {
+            return None;
+        }
+        Some(ValueElementFast {
+            value: self.slice(text_start, tend),
+            text_start,
+            end: tend.saturating_add(name.len()).saturating_add(3),
+        })
+    }
+
+    /// Accepts what [`value_element_after`](Self::value_element_after) returned.
+    pub(crate) fn commit_value(&mut self, item: &ValueElementFast<'a>) {
+        self.pos = item.end;
+    }
+
+    /// Accepts what [`peek_data_item`](Self::peek_data_item) returned.
+    pub(crate) fn commit(&mut self, item: &DataItemFast<'a>) {
+        self.pos = item.end;
+    }
+
+    /// The `<` ending the text that starts at `from`, and whether that text is clean: TAB, LF
+    /// and CR are plain text, so only a reference, another control character or 0xEF make it
+    /// need resolution.
+    #[inline(always)]
+    fn text_end(&self, from: usize) -> Option<(usize, bool)> {
+        let b = self.bytes();
+        let mut stop = b
+            .get(from..)
+            .and_then(crate::swar::find_text_end)
+            .and_then(|i| from.checked_add(i))?;
+        if matches!(b.get(stop), Some(b'\t' | b'\n' | b'\r')) {
+            // Multi-line text: the rest in one scan that TAB/LF/CR do not stop.
+            let next = stop.saturating_add(1);
+            stop = b
+                .get(next..)
+                .and_then(crate::swar::find_text_end_multiline)
+                .and_then(|i| next.checked_add(i))?;
+        }
+        Some(if b.get(stop) == Some(&b'<') {
+            (stop, true)
+        } else {
+            (self.find_byte(stop, b'<')?, false)
+        })
+    }
+
+    /// Fast path for whitespace-only content: right after the start tag of `x` was returned,
+    /// reads optional whitespace and the matching `</x>`. `false`, with nothing consumed, for
+    /// anything else, or for more than `max_len` bytes of whitespace.
+    pub(crate) fn blank_content(&mut self, max_len: usize) -> bool {
+        if self.close_empty.is_some() {
+            return false;
+        }
+        let Some(&(name, ns_len)) = self.stack.last() else {
+            return false;
+        };
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        if lt.saturating_sub(self.pos) > max_len
+            || b.get(lt.saturating_add(1)) != Some(&b'/')
+            || b.get(lt) != Some(&b'<')
+        {
+            return false;
+        }
+        let name_start = lt.saturating_add(2);
+        let Some(name_end) = name_start.checked_add(name.len()) else {
+            return false;
+        };
+        if b.get(name_start..name_end) != Some(name.as_bytes()) {
+            return false;
+        }
+        let close = self.skip_ws(name_end);
+        if b.get(close) != Some(&b'>') {
+            return false;
+        }
+        self.stack.pop();
+        self.ns.truncate(ns_len);
+        self.pos = close.saturating_add(1);
+        true
     }
 
     fn name_at(&self, at: usize) -> Result<(&'a str, usize), LexError> {
@@ -358,13 +743,13 @@ impl<'a> Lexer<'a> {
                 Some(b'>') => {
                     self.stack.push((name, ns_before));
                     self.pos = i.saturating_add(1);
-                    return Ok(Lex::Start(StartTag { name }, false));
+                    return Ok(Lex::Start(StartTag::new(name), false));
                 }
                 Some(b'/') => match b.get(i.saturating_add(1)) {
                     Some(b'>') => {
                         self.close_empty = Some(ns_before);
                         self.pos = i.saturating_add(2);
-                        return Ok(Lex::Start(StartTag { name }, true));
+                        return Ok(Lex::Start(StartTag::new(name), true));
                     }
                     None => return Err(self.eof("input ended in a start tag")),
                     Some(_) => return Err(self.err(i, "invalid start tag")),
@@ -389,11 +774,19 @@ impl<'a> Lexer<'a> {
                         Some(_) => return Err(self.err(q, "unquoted attribute value")),
                     };
                     let vstart = q.saturating_add(1);
-                    let vend = b
+                    let mut vend = b
                         .get(vstart..)
-                        .and_then(|h| crate::swar::find_either(h, quote, b'<'))
+                        .and_then(|h| crate::swar::find_value_end(h, quote))
                         .and_then(|i| vstart.checked_add(i))
                         .ok_or(self.eof("input ended in an attribute value"))?;
+                    let clean = matches!(b.get(vend), Some(&c) if c == quote || c == b'<');
+                    if !clean {
+                        vend = b
+                            .get(vend..)
+                            .and_then(|h| crate::swar::find_either(h, quote, b'<'))
+                            .and_then(|i| vend.checked_add(i))
+                            .ok_or(self.eof("input ended in an attribute value"))?;
+                    }
                     if b.get(vend) == Some(&b'<') {
                         return Err(self.err(vend, "'<' in an attribute value"));
                     }
@@ -401,8 +794,14 @@ impl<'a> Lexer<'a> {
                     if self.attrs.iter().any(|a| a.name == aname) {
                         return Err(self.err(i, "duplicate attribute"));
                     }
-                    self.attrs.push(RawAttr { name: aname, value });
-                    let prefix = if aname == "xmlns" {
+                    self.attrs.push(RawAttr {
+                        name: aname,
+                        value,
+                        clean,
+                    });
+                    let prefix = if !aname.starts_with('x') {
+                        None
+                    } else if aname == "xmlns" {
                         Some("")
                     } else {
                         aname.strip_prefix("xmlns:")

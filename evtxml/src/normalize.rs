@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Section};
 use crate::event::Event;
+use crate::lexer::Scratch;
 use crate::limits::Limits;
 
 /// What was repaired while recovering an event.
@@ -137,6 +138,8 @@ impl<'a> Normalized<'a> {
 pub struct Normalizer {
     limits: Limits,
     repairs: Vec<Repair>,
+    /// The lexer's buffers, reused from one event to the next.
+    scratch: Scratch,
 }
 
 impl Normalizer {
@@ -145,6 +148,7 @@ impl Normalizer {
         Self {
             limits,
             repairs: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -156,7 +160,7 @@ impl Normalizer {
     /// Normalizes one event document. Never fails and never panics.
     pub fn normalize<'a>(&mut self, xml: &'a str) -> Normalized<'a> {
         self.repairs.clear();
-        match crate::parse::parse(xml, &self.limits, &mut self.repairs) {
+        match crate::parse::parse(xml, &self.limits, &mut self.repairs, &mut self.scratch) {
             Ok(event) if self.repairs.is_empty() => Normalized::Clean(event),
             Ok(event) => Normalized::Recovered {
                 event,
@@ -173,7 +177,7 @@ impl Normalizer {
 /// Use [`Normalizer`] to accept what real forwarders send.
 pub fn parse_event<'a>(xml: &'a str, limits: &Limits) -> Result<Event<'a>, Error> {
     let mut repairs = Vec::new();
-    let event = crate::parse::parse(xml, limits, &mut repairs)?;
+    let event = crate::parse::parse(xml, limits, &mut repairs, &mut Scratch::default())?;
     match repairs.first() {
         None => Ok(event),
         Some(Repair {

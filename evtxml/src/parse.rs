@@ -13,7 +13,7 @@ use crate::event::{
     Guid, Node, Num, Payload, ProcessingErrorData, Provider, RenderingInfo, Security, System, Time,
     TimeCreated, UserData,
 };
-use crate::lexer::{Lex, LexError, Lexer, Resolved, StartTag};
+use crate::lexer::{Lex, LexError, Lexer, Resolved, Scratch, StartTag};
 use crate::limits::{Limit, Limits};
 use crate::normalize::{Repair, RepairKind};
 
@@ -46,6 +46,7 @@ pub(crate) fn parse<'a>(
     xml: &'a str,
     limits: &Limits,
     repairs: &mut Vec<Repair>,
+    scratch: &mut Scratch,
 ) -> Result<Event<'a>, Error> {
     if xml.len() > limits.max_event_bytes {
         return Err(Error::Limit {
@@ -55,13 +56,15 @@ pub(crate) fn parse<'a>(
     }
     let mut p = Parser {
         xml,
-        lx: Lexer::new(xml),
+        lx: Lexer::with_scratch(xml, scratch),
         limits: *limits,
         repairs,
         items: 0,
         tok_start: 0,
     };
-    p.document()
+    let result = p.document();
+    p.lx.into_scratch(scratch);
+    result
 }
 
 struct Parser<'a, 'r> {
@@ -103,18 +106,65 @@ fn append<'a>(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
 }
 
 /// Parses a decimal number of type `T`.
-pub(crate) fn dec<T: core::str::FromStr>(s: &str) -> Option<T> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+pub(crate) fn dec<T: TryFrom<u64>>(s: &str) -> Option<T> {
+    if s.is_empty() {
         return None;
     }
-    s.parse().ok()
+    // Digits only, accumulated with overflow checks: what `str::parse` accepts for unsigned
+    // types, in one pass.
+    let mut v: u64 = 0;
+    for &b in s.as_bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    T::try_from(v).ok()
+}
+
+#[expect(
+    clippy::indexing_slicing,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    reason = "const table construction, i < 256"
+)]
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => 0xFF,
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The value of one hexadecimal digit.
+#[inline]
+fn hex_digit(b: u8) -> Option<u8> {
+    HEX_VALUE.get(usize::from(b)).copied().filter(|&d| d < 16)
 }
 
 /// Parses `0x`-prefixed hexadecimal (or plain decimal) into a `u64`.
 pub(crate) fn hex64(s: &str) -> Option<u64> {
     match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(h) if !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            u64::from_str_radix(h, 16).ok()
+        Some(h) if !h.is_empty() => {
+            // Hex digits only, accumulated with an overflow check (as `from_str_radix`).
+            let mut v: u64 = 0;
+            for &c in h.as_bytes() {
+                let d = u64::from(hex_digit(c)?);
+                if v > u64::MAX >> 4 {
+                    return None;
+                }
+                v = v.wrapping_shl(4) | d;
+            }
+            Some(v)
         }
         Some(_) => None,
         None => dec(s),
@@ -131,7 +181,8 @@ pub(crate) fn guid(s: &str) -> Option<u128> {
     if b.len() != 36 {
         return None;
     }
-    let mut v: u128 = 0;
+    // 32 digits in two 64-bit halves, dashes at 8, 13, 18 and 23.
+    let (mut hi, mut lo, mut n) = (0u64, 0u64, 0u32);
     for (i, &c) in b.iter().enumerate() {
         if matches!(i, 8 | 13 | 18 | 23) {
             if c != b'-' {
@@ -139,13 +190,18 @@ pub(crate) fn guid(s: &str) -> Option<u128> {
             }
             continue;
         }
-        let d = char::from(c).to_digit(16)?;
-        v = v.checked_shl(4)? | u128::from(d);
+        let d = u64::from(hex_digit(c)?);
+        if n < 16 {
+            hi = hi.wrapping_shl(4) | d;
+        } else {
+            lo = lo.wrapping_shl(4) | d;
+        }
+        n = n.wrapping_add(1);
     }
-    Some(v)
+    Some(u128::from(hi).wrapping_shl(64) | u128::from(lo))
 }
 
-pub(crate) fn num_dec<'a, T: core::str::FromStr>(raw: Cow<'a, str>) -> Num<'a, T> {
+pub(crate) fn num_dec<'a, T: TryFrom<u64>>(raw: Cow<'a, str>) -> Num<'a, T> {
     let value = dec(&raw);
     Num { raw, value }
 }
@@ -205,8 +261,8 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn ns_of(&self, name: &str) -> Ns<'a> {
-        match self.lx.resolve(name) {
+    fn ns_of(&self, tag: &StartTag<'a>) -> Ns<'a> {
+        match self.lx.resolve_tag(tag) {
             Resolved::Unbound => Ns::Event(false),
             Resolved::EventNs => Ns::Event(true),
             Resolved::Bound(uri) => Ns::Other(Some(uri)),
@@ -228,7 +284,7 @@ impl<'a> Parser<'a, '_> {
         let t = self.lx.next().map_err(|e| Self::lex_error(e, section))?;
         Ok(match t {
             Lex::Start(s, empty) => {
-                let ns = self.ns_of(s.name);
+                let ns = self.ns_of(&s);
                 if empty {
                     Tok::Empty(s, ns)
                 } else {
@@ -259,17 +315,22 @@ impl<'a> Parser<'a, '_> {
     /// literal text). Borrows unless a reference had to be resolved.
     fn resolve(&mut self, raw: &'a str, section: Section) -> Cow<'a, str> {
         let bytes = raw.as_bytes();
-        let (mut amp, mut suspicious) = (false, false);
-        let mut from = 0;
-        while let Some(i) = bytes.get(from..).and_then(crate::swar::find_text_special) {
-            let at = from.saturating_add(i);
-            match bytes.get(at) {
-                Some(b'&') => amp = true,
-                Some(b'\t' | b'\n' | b'\r') | None => {}
-                Some(_) => suspicious = true,
-            }
-            from = at.saturating_add(1);
-        }
+        // Whether there is a reference, and a byte that may make the text illegal (a control
+        // character other than TAB/LF/CR, or 0xEF): one scan each at most.
+        let amp = crate::swar::find_byte(bytes, b'&');
+        let suspicious = match amp {
+            Some(at) => bytes
+                .get(..at)
+                .and_then(crate::swar::find_suspicious)
+                .or_else(|| {
+                    bytes
+                        .get(at.saturating_add(1)..)
+                        .and_then(crate::swar::find_suspicious)
+                })
+                .is_some(),
+            None => crate::swar::find_suspicious(bytes).is_some(),
+        };
+        let amp = amp.is_some();
         if suspicious && raw.chars().any(is_illegal_char) {
             self.repair(RepairKind::IllegalCharacter, section);
         }
@@ -278,11 +339,12 @@ impl<'a> Parser<'a, '_> {
         }
         let mut out = String::with_capacity(raw.len());
         let mut rest = raw;
-        while let Some(i) = rest.find('&') {
-            let (before, after) = rest.split_at(i);
-            out.push_str(before);
-            let after = after.get(1..).unwrap_or_default();
-            match after.find(';') {
+        while let Some(i) = crate::swar::find_byte(rest.as_bytes(), b'&') {
+            out.push_str(rest.get(..i).unwrap_or_default());
+            let after = rest.get(i.saturating_add(1)..).unwrap_or_default();
+            // A reference name longer than 32 bytes is not one: only the first 33 bytes matter.
+            let semi = after.as_bytes().iter().take(33).position(|&c| c == b';');
+            match semi {
                 Some(j) if j > 0 && j <= 32 => {
                     let name = after.get(..j).unwrap_or_default();
                     let resolved = match name {
@@ -326,14 +388,21 @@ impl<'a> Parser<'a, '_> {
         Cow::Owned(out)
     }
 
-    /// Resolves an attribute value, enforcing `max_text_bytes`.
-    fn attr_value(&mut self, raw: &'a str, section: Section) -> Result<Cow<'a, str>, Error> {
+    /// Enforces `max_text_bytes` on a value.
+    #[inline]
+    fn check_text_len(&self, raw: &str) -> Result<(), Error> {
         if raw.len() > self.limits.max_text_bytes {
             return Err(Error::Limit {
                 limit: Limit::TextBytes,
                 offset: self.tok_start,
             });
         }
+        Ok(())
+    }
+
+    /// Resolves an attribute value, enforcing `max_text_bytes`.
+    fn attr_value(&mut self, raw: &'a str, section: Section) -> Result<Cow<'a, str>, Error> {
+        self.check_text_len(raw)?;
         Ok(self.resolve(raw, section))
     }
 
@@ -354,10 +423,15 @@ impl<'a> Parser<'a, '_> {
                 });
             }
             for a in &attrs {
-                if a.name == "xmlns" || a.name.starts_with("xmlns:") {
+                if a.name.starts_with('x') && (a.name == "xmlns" || a.name.starts_with("xmlns:")) {
                     continue;
                 }
-                let v = self.attr_value(a.value, section)?;
+                let v = if a.clean {
+                    self.check_text_len(a.value)?;
+                    Cow::Borrowed(a.value)
+                } else {
+                    self.attr_value(a.value, section)?
+                };
                 let local = match crate::lexer::colon(a.name) {
                     Some(i) => a.name.get(i.saturating_add(1)..).unwrap_or(a.name),
                     None => a.name,
@@ -376,14 +450,15 @@ impl<'a> Parser<'a, '_> {
     fn text(&mut self, section: Section, depth: usize) -> Result<Cow<'a, str>, Error> {
         // Fast path: `<x>text</x>`, the shape of nearly every value.
         self.tok_start = self.lx.position();
-        if let Some(raw) = self.lx.simple_content() {
+        if let Some((raw, clean)) = self.lx.simple_content() {
             if raw.len() > self.limits.max_text_bytes {
                 return Err(Error::Limit {
                     limit: Limit::TextBytes,
                     offset: self.tok_start,
                 });
             }
-            return Ok(if is_blank(raw) {
+            // Clean text (and blank text, which `resolve` returns as is) needs no resolution.
+            return Ok(if clean {
                 Cow::Borrowed(raw)
             } else {
                 self.resolve(raw, section)
@@ -421,6 +496,10 @@ impl<'a> Parser<'a, '_> {
 
     /// Skips the content of an attribute-only element (`<Provider …>\n</Provider>`).
     fn no_content(&mut self, section: Section, depth: usize) -> Result<(), Error> {
+        // Fast path: whitespace (pretty-printed input) or nothing, then the end tag.
+        if self.lx.blank_content(self.limits.max_text_bytes) {
+            return Ok(());
+        }
         let t = self.text(section, depth)?;
         if !is_blank(&t) {
             self.repair(RepairKind::StrayText, section);
@@ -679,22 +758,63 @@ impl<'a> Parser<'a, '_> {
         if empty {
             return Ok(());
         }
+        // How unprefixed names resolve among the children (the same for all of them: the
+        // fast paths declare nothing, the general path's declarations end with their element).
+        let default_ns = self.lx.default_ns();
         loop {
-            let (s, ns, empty) = match self.snext(SEC)? {
-                Tok::Start(s, ns) => (s, ns, false),
-                Tok::Empty(s, ns) => (s, ns, true),
-                Tok::End => return Ok(()),
-                Tok::Eof => {
-                    return Err(Error::Truncated {
-                        section: SEC,
-                        offset: self.offset(),
-                    });
-                }
-                Tok::Text(t) => {
-                    if !is_blank(&t) {
-                        self.repair(RepairKind::StrayText, SEC);
+            // Fast paths: `<EventID>4624</EventID>` and the other value fields, read in one
+            // step; `<Execution ProcessID="4" ThreadID="8"/>` (or with blank content) and the
+            // other attribute-only fields, read as the empty element they amount to. Anything
+            // they do not cover goes through the general path below.
+            let mut fast = None;
+            let peeked = default_ns.and_then(|ns| Some((self.lx.peek_element_name()?, ns)));
+            if let Some(((name, i), ns)) = peeked {
+                let f = name
+                    .to_owned_if_system()
+                    .filter(|&f| !self.system_field_present(sys, f));
+                match f {
+                    Some(f) if f.is_value() => {
+                        let el = self
+                            .lx
+                            .value_element_after(name, i)
+                            .filter(|el| el.value.len() <= self.limits.max_text_bytes);
+                        if let Some(el) = el {
+                            self.lx.commit_value(&el);
+                            self.tok_start = el.text_start;
+                            self.system_value(f, Cow::Borrowed(el.value), sys);
+                            continue;
+                        }
                     }
-                    continue;
+                    Some(_) => {
+                        fast = self
+                            .lx
+                            .attr_element_after(name, i, self.limits.max_text_bytes)
+                            .map(|(s, end)| (s, end, ns));
+                    }
+                    None => {}
+                }
+            }
+            let (s, ns, empty) = if let Some((s, end, ns)) = fast {
+                self.tok_start = self.lx.position();
+                self.lx.commit_to(end);
+                (s, Ns::Event(ns), true)
+            } else {
+                match self.snext(SEC)? {
+                    Tok::Start(s, ns) => (s, ns, false),
+                    Tok::Empty(s, ns) => (s, ns, true),
+                    Tok::End => return Ok(()),
+                    Tok::Eof => {
+                        return Err(Error::Truncated {
+                            section: SEC,
+                            offset: self.offset(),
+                        });
+                    }
+                    Tok::Text(t) => {
+                        if !is_blank(&t) {
+                            self.repair(RepairKind::StrayText, SEC);
+                        }
+                        continue;
+                    }
                 }
             };
             let name = if ns.is_event() {
@@ -753,39 +873,19 @@ impl<'a> Parser<'a, '_> {
                         sys.qualifiers = Some(n);
                     }
                     let t = self.value(&s, empty, SEC)?;
-                    let n = num_dec(t);
-                    self.check_num(&n);
-                    sys.event_id = Some(n);
+                    self.system_value(name, t, sys);
                 }
-                SysField::Version => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.version = Some(n);
-                }
-                SysField::Level => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.level = Some(n);
-                }
-                SysField::Task => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.task = Some(n);
-                }
-                SysField::Opcode => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.opcode = Some(n);
-                }
-                SysField::Keywords => {
-                    let n = num_hex(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.keywords = Some(n);
-                }
-                SysField::EventRecordId => {
-                    let n = num_dec(self.value(&s, empty, SEC)?);
-                    self.check_num(&n);
-                    sys.event_record_id = Some(n);
+                SysField::Version
+                | SysField::Level
+                | SysField::Task
+                | SysField::Opcode
+                | SysField::Keywords
+                | SysField::EventRecordId
+                | SysField::Channel
+                | SysField::Computer
+                | SysField::Container => {
+                    let t = self.value(&s, empty, SEC)?;
+                    self.system_value(name, t, sys);
                 }
                 SysField::TimeCreated => {
                     let mut t = TimeCreated::default();
@@ -865,9 +965,6 @@ impl<'a> Parser<'a, '_> {
                         self.no_content(SEC, 3)?;
                     }
                 }
-                SysField::Channel => sys.channel = Some(self.value(&s, empty, SEC)?),
-                SysField::Computer => sys.computer = Some(self.value(&s, empty, SEC)?),
-                SysField::Container => sys.container = Some(self.value(&s, empty, SEC)?),
                 SysField::Security => {
                     let mut sec = Security::default();
                     self.attributes(&s, SEC, |k, v| {
@@ -884,6 +981,55 @@ impl<'a> Parser<'a, '_> {
                     }
                 }
             }
+        }
+    }
+
+    /// Stores the text of a value field (see [`SysField::is_value`]).
+    fn system_value(&mut self, f: SysField, t: Cow<'a, str>, sys: &mut System<'a>) {
+        match f {
+            SysField::EventId => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.event_id = Some(n);
+            }
+            SysField::Version => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.version = Some(n);
+            }
+            SysField::Level => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.level = Some(n);
+            }
+            SysField::Task => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.task = Some(n);
+            }
+            SysField::Opcode => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.opcode = Some(n);
+            }
+            SysField::Keywords => {
+                let n = num_hex(t);
+                self.check_num(&n);
+                sys.keywords = Some(n);
+            }
+            SysField::EventRecordId => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.event_record_id = Some(n);
+            }
+            SysField::Channel => sys.channel = Some(t),
+            SysField::Computer => sys.computer = Some(t),
+            SysField::Container => sys.container = Some(t),
+            SysField::Provider
+            | SysField::TimeCreated
+            | SysField::Correlation
+            | SysField::Execution
+            | SysField::Security => {}
         }
     }
 
@@ -954,7 +1100,7 @@ impl<'a> Parser<'a, '_> {
                     _ => {
                         *payload = Payload::EventData(EventData {
                             name,
-                            items: Vec::with_capacity(16),
+                            items: Vec::with_capacity(32),
                             ..EventData::default()
                         });
                         match payload {
@@ -1060,7 +1206,28 @@ impl<'a> Parser<'a, '_> {
 
     fn event_data(&mut self, d: &mut EventData<'a>) -> Result<(), Error> {
         const SEC: Section = Section::Payload;
+        // Unprefixed names resolve the same way for all items (see `system`).
+        let fast_ns = self.lx.default_ns().is_some();
         loop {
+            // Fast path: the usual `<Data Name="n">text</Data>`, read in one step when it
+            // needs nothing the general path below would report (limits checked the same way).
+            if let Some(item) = fast_ns.then(|| self.lx.peek_data_item()).flatten() {
+                let max = self.limits.max_text_bytes;
+                if item.value.len() <= max
+                    && item
+                        .name
+                        .is_none_or(|n| n.len() <= max && self.limits.max_attributes >= 1)
+                {
+                    self.tok_start = self.lx.position();
+                    self.count_item()?;
+                    self.lx.commit(&item);
+                    d.items.push(DataItem {
+                        name: item.name.map(Cow::Borrowed),
+                        value: Cow::Borrowed(item.value),
+                    });
+                    continue;
+                }
+            }
             let (s, ns, empty) = match self.snext(SEC)? {
                 Tok::Start(s, ns) => (s, ns, false),
                 Tok::Empty(s, ns) => (s, ns, true),
@@ -1293,6 +1460,25 @@ enum SysField {
     Computer,
     Container,
     Security,
+}
+
+impl SysField {
+    /// A field whose content is its text (no attributes expected).
+    fn is_value(self) -> bool {
+        matches!(
+            self,
+            Self::EventId
+                | Self::Version
+                | Self::Level
+                | Self::Task
+                | Self::Opcode
+                | Self::Keywords
+                | Self::EventRecordId
+                | Self::Channel
+                | Self::Computer
+                | Self::Container
+        )
+    }
 }
 
 trait NameExt {

@@ -9,7 +9,8 @@ use crate::normalize::{Repair, RepairKind};
 /// as the verbatim string (so `"0012"` or `"0x10"` survive a round trip).
 pub(crate) fn num<T: Copy + Into<u64>>(w: &mut JsonWriter<'_>, n: &Num<'_, T>) {
     match n.value {
-        Some(v) if is_plain_decimal(&n.raw) => w.u64(v.into()),
+        // Plain decimal text is exactly how the parsed value prints: copied, not reformatted.
+        Some(_) if is_plain_decimal(&n.raw) => w.raw(&n.raw),
         _ => w.str(&n.raw),
     }
 }
@@ -193,10 +194,7 @@ fn system(s: &System<'_>, w: &mut JsonWriter<'_>) {
 fn items(items: &[DataItem<'_>], w: &mut JsonWriter<'_>) {
     w.begin_array();
     for i in items {
-        w.begin_object();
-        w.lit_field_opt_str("Name", i.name.as_deref());
-        w.lit_field_str("Value", &i.value);
-        w.end_object();
+        w.name_value_object(i.name.as_deref(), &i.value);
     }
     w.end_array();
 }

@@ -40,7 +40,7 @@ fn raw_num(o: &Obj, k: &str) -> Result<Option<Cow<'static, str>>, Error> {
     }
 }
 
-fn dec_field<T: core::str::FromStr>(o: &Obj, k: &str) -> Result<Option<Num<'static, T>>, Error> {
+fn dec_field<T: TryFrom<u64>>(o: &Obj, k: &str) -> Result<Option<Num<'static, T>>, Error> {
     Ok(raw_num(o, k)?.map(num_dec))
 }
 

@@ -173,6 +173,19 @@ pub fn message_id_text(id: u32) -> Option<&'static str> {
     codes::message(id)
 }
 
+/// `str::trim`, without its Unicode scan when the first and last bytes are printable ASCII
+/// other than a space (nothing to trim then).
+#[inline]
+fn trim(value: &str) -> &str {
+    let b = value.as_bytes();
+    let plain = |c: Option<&u8>| c.is_some_and(|&c| c.is_ascii_graphic());
+    if plain(b.first()) && plain(b.last()) {
+        value
+    } else {
+        value.trim()
+    }
+}
+
 /// `value`, unless it is one of the ways Security events write "no value": the empty string,
 /// only whitespace, or `-`.
 ///
@@ -187,7 +200,7 @@ pub fn message_id_text(id: u32) -> Option<&'static str> {
 /// assert_eq!(present("Advapi  "), Some("Advapi  "));
 /// ```
 pub fn present(value: &str) -> Option<&str> {
-    let t = value.trim();
+    let t = trim(value);
     if t.is_empty() || t == "-" {
         None
     } else {
@@ -208,7 +221,7 @@ pub fn present(value: &str) -> Option<&str> {
 /// assert_eq!(parse_number("0x1ffffffffffffffff"), None);
 /// ```
 pub fn parse_number(value: &str) -> Option<u64> {
-    let t = value.trim();
+    let t = trim(value);
     if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
@@ -243,7 +256,7 @@ pub fn parse_u32(value: &str) -> Option<u32> {
 /// assert_eq!(parse_message_ref("%%1537 %%1538"), None);
 /// ```
 pub fn parse_message_ref(value: &str) -> Option<u32> {
-    let digits = value.trim().strip_prefix("%%")?;
+    let digits = trim(value).strip_prefix("%%")?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -312,7 +325,7 @@ pub fn expand_message_refs(value: &str) -> Cow<'_, str> {
 /// assert_eq!(parse_ip("WORKSTATION"), None);
 /// ```
 pub fn parse_ip(value: &str) -> Option<IpAddr> {
-    let t = value.trim();
+    let t = trim(value);
     let t = t
         .strip_prefix('[')
         .and_then(|s| s.strip_suffix(']'))
@@ -334,7 +347,7 @@ pub fn parse_ip(value: &str) -> Option<IpAddr> {
 /// assert_eq!(parse_port("70000"), None);
 /// ```
 pub fn parse_port(value: &str) -> Option<u16> {
-    let t = value.trim();
+    let t = trim(value);
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
