@@ -12,7 +12,10 @@ use wsman_proto::{Action, Envelope, Limits, Message, XsDuration};
 
 const WEF: &str = "corpus/wsman/wef-openwec-capture";
 
-#[expect(clippy::unwrap_used, reason = "test helper: a failure must fail the test")]
+#[expect(
+    clippy::unwrap_used,
+    reason = "test helper: a failure must fail the test"
+)]
 fn parse_text(text: &str) -> (Envelope<'_>, Message<'_>) {
     let limits = Limits::default();
     let env = Envelope::parse(text, &limits).unwrap();

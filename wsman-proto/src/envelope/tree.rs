@@ -560,7 +560,8 @@ impl<'d, 'a> Element<'d, 'a> {
         }
     }
 
-    /// The in-scope namespace URI bound to `prefix` (`""` = the default namespace).
+    /// The in-scope namespace URI bound to `prefix` (`""` = the default namespace), as written
+    /// (like element namespaces, URIs are compared without entity expansion).
     pub fn resolve_prefix(&self, prefix: &str) -> Option<&'a str> {
         if prefix == "xml" {
             return Some(ns::XML);

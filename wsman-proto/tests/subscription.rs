@@ -1,0 +1,224 @@
+//! Subscriptions render into the `EnumerateResponse` shape a real collector sent (the capture),
+//! with deterministic identity and version.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions: a failure fails the test"
+)]
+
+use std::borrow::Cow;
+
+use testkit::shared::read_shared;
+use wsman_proto::bookmark::{BOOKMARK_EARLIEST, Bookmark, ChannelBookmark};
+use wsman_proto::message::{EnumerateResponse, Item, SubscriptionItem};
+use wsman_proto::subscription::{
+    ContentFormat, DeliveryPreset, HttpAuth, RenderIds, Subscription, Transport,
+};
+use wsman_proto::{Action, Envelope, Error, Headers, Limits, Message, MisuseError, XsDuration};
+
+const CAPTURE: &str = "corpus/wsman/wef-openwec-capture/02-enumerate-response.doc-pretty.xml";
+const ADDRESS: &str =
+    "HTTP://srv.windomain.local:5985/wsman/subscriptions/B6BDBB59-FB07-4EE5-841F-EBEC9D67CDD4/1";
+const QUERY: &str = "<QueryList>\n\t\t\t\t\t\t\t\t\t\t<Query Id=\"0\">\n\t\t\t\t\t\t\t\t\t\t\t<Select Path=\"Microsoft-Windows-WinRM/Operational\">*[System[(Level=1  or Level=2 or Level=3 or Level=4 or Level=0 or Level=5)]]</Select>\n\t\t\t\t\t\t\t\t\t\t</Query>\n\t\t\t\t\t\t\t\t\t</QueryList>";
+
+fn captured_item(xml: &str) -> SubscriptionItem<'_> {
+    let env = Envelope::parse(xml, &Limits::default()).unwrap();
+    let Message::EnumerateResponse(r) = Message::from_envelope(&env, &Limits::default()).unwrap()
+    else {
+        panic!()
+    };
+    let Some(Item::Subscription(s)) = r.items.into_iter().next() else {
+        panic!()
+    };
+    *s
+}
+
+fn toto() -> Subscription {
+    let mut s = Subscription::new("Toto", QUERY, ADDRESS);
+    s.delivery = DeliveryPreset::MinLatency;
+    s.content_format = ContentFormat::RenderedText;
+    s.compression = true;
+    s.transport = Transport::Http(HttpAuth::Kerberos);
+    s
+}
+
+#[test]
+fn renders_what_the_real_collector_sent() {
+    let capture = String::from_utf8(read_shared(CAPTURE)).unwrap();
+    let theirs = captured_item(&capture);
+    let sub = toto();
+    let ids = RenderIds {
+        message_id: theirs.headers.message_id.as_deref().unwrap(),
+        operation_id: theirs.headers.operation_id.as_deref().unwrap(),
+    };
+    let bookmark = theirs.subscribe.bookmark.as_deref();
+    let item = sub.to_item(&ids, bookmark).unwrap();
+    // Render a complete EnumerateResponse, as the collector answers an Enumerate.
+    let resp = Message::EnumerateResponse(EnumerateResponse {
+        expires: None,
+        context: Cow::Borrowed(""),
+        items: vec![Item::Subscription(Box::new(item))],
+        end_of_sequence: true,
+    });
+    let headers = Headers {
+        action: Some(Action::ENUMERATE_RESPONSE),
+        message_id: Some("uuid:45697184-34FA-4722-BF84-AF362DAF7832".into()),
+        to: Some(wsman_proto::ns::ANONYMOUS.into()),
+        relates_to: Some("uuid:E9802257-6A7D-4C0D-BFA4-E81C7B1C447E".into()),
+        operation_id: Some("uuid:03A3D1BB-9B16-4847-9F04-C9A8ED38E1E4".into()),
+        sequence_id: Some(1),
+        ..Headers::default()
+    };
+    let mut xml = String::new();
+    resp.render(&headers, &mut xml);
+    let mut ours = captured_item(&xml);
+    // Version and identifier are ours (derived); everything else must be what Windows got.
+    let version = sub
+        .version()
+        .unwrap()
+        .hyphenated()
+        .to_string()
+        .to_ascii_uppercase();
+    assert_eq!(ours.version, format!("uuid:{version}"));
+    let d = &mut ours.subscribe.delivery;
+    assert_eq!(
+        d.notify_to.as_ref().unwrap().identifier.as_deref(),
+        Some(version.as_str())
+    );
+    let their_id = theirs
+        .subscribe
+        .delivery
+        .notify_to
+        .as_ref()
+        .unwrap()
+        .identifier
+        .clone();
+    d.notify_to.as_mut().unwrap().identifier = their_id.clone();
+    ours.subscribe.end_to.as_mut().unwrap().identifier = their_id;
+    ours.version = theirs.version.clone();
+    assert_eq!(ours, theirs);
+}
+
+#[test]
+fn identity_and_version_are_deterministic() {
+    let a = toto();
+    let mut b = toto();
+    assert_eq!(a.id(), b.id());
+    assert_eq!(a.version().unwrap(), b.version().unwrap());
+    assert_eq!(a.id().get_version_num(), 5);
+    b.description = "operators' notes".into();
+    assert_eq!(a.version().unwrap(), b.version().unwrap());
+    for change in [
+        |s: &mut Subscription| s.query = s.query.replace("Level=5", "Level=6"),
+        |s: &mut Subscription| s.delivery = DeliveryPreset::Normal,
+        |s: &mut Subscription| s.compression = false,
+        |s: &mut Subscription| s.read_existing_events = true,
+        |s: &mut Subscription| s.content_format = ContentFormat::Events,
+        |s: &mut Subscription| s.transport = Transport::Http(HttpAuth::Negotiate),
+        |s: &mut Subscription| s.connection_retry_interval = XsDuration::from_secs(61),
+        |s: &mut Subscription| s.notify_to.push('x'),
+    ] {
+        let mut c = toto();
+        change(&mut c);
+        assert_ne!(a.version().unwrap(), c.version().unwrap(), "{c:?}");
+        assert_eq!(a.id(), c.id());
+    }
+    let mut renamed = toto();
+    renamed.name = "Other".into();
+    assert_ne!(a.id(), renamed.id());
+}
+
+#[test]
+fn query_must_be_a_well_formed_querylist() {
+    for bad in [
+        "<QueryList><Query>",
+        "<Other/>",
+        "<!DOCTYPE x><QueryList/>",
+        "",
+    ] {
+        let s = Subscription::new("x", bad, ADDRESS);
+        let e = s.version().unwrap_err();
+        assert!(
+            matches!(e, Error::Misuse(MisuseError::InvalidQuery { .. })),
+            "{bad}: {e:?}"
+        );
+        assert!(e.soap_fault().is_none());
+    }
+}
+
+#[test]
+fn presets_and_https_policy() {
+    let mut s = toto();
+    s.delivery = DeliveryPreset::Normal;
+    s.read_existing_events = true;
+    s.transport = Transport::Https {
+        issuer_thumbprints: vec!["0123ABCD".into(), "FFEE".into()],
+    };
+    let ids = RenderIds {
+        message_id: "uuid:1",
+        operation_id: "uuid:2",
+    };
+    let xml = s.subscribe_envelope(&ids, None).unwrap();
+    let env = Envelope::parse(&xml, &Limits::default()).unwrap();
+    assert_eq!(env.headers.action, Some(Action::SUBSCRIBE));
+    let opts = env.headers.options.as_ref().unwrap();
+    assert_eq!(opts.get("ReadExistingEvents").unwrap().value, None);
+    let Message::Subscribe(sub) = Message::from_envelope(&env, &Limits::default()).unwrap() else {
+        panic!()
+    };
+    assert_eq!(sub.delivery.max_elements, Some(5));
+    assert_eq!(
+        sub.delivery.max_time,
+        Some(XsDuration::from_millis(900_000))
+    );
+    assert_eq!(
+        sub.delivery.heartbeats,
+        Some(XsDuration::from_millis(900_000))
+    );
+    let p = sub
+        .delivery
+        .notify_to
+        .as_ref()
+        .unwrap()
+        .policy
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        p.profile,
+        "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual"
+    );
+    assert_eq!(p.thumbprints.len(), 2);
+    assert_eq!(
+        (
+            p.thumbprints[0].role.as_ref(),
+            p.thumbprints[0].value.as_ref()
+        ),
+        ("issuer", "0123ABCD")
+    );
+    assert_eq!(sub.bookmark, None);
+}
+
+#[test]
+fn bookmarks() {
+    let list = Bookmark::List(vec![
+        ChannelBookmark {
+            channel: "Security".into(),
+            record_id: 7,
+            is_current: false,
+        },
+        ChannelBookmark {
+            channel: "A&B \"x\"".into(),
+            record_id: u64::MAX,
+            is_current: true,
+        },
+    ]);
+    assert_eq!(Bookmark::parse(&list.render()).unwrap(), list);
+    assert_eq!(
+        Bookmark::parse(BOOKMARK_EARLIEST).unwrap(),
+        Bookmark::Earliest
+    );
+    assert_eq!(Bookmark::Earliest.render(), BOOKMARK_EARLIEST);
+    assert!(
+        Bookmark::parse("<BookmarkList><Bookmark Channel='x' RecordId='-1'/></BookmarkList>")
+            .is_err()
+    );
+}
