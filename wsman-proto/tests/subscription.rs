@@ -2,6 +2,7 @@
 //! with deterministic identity and version.
 #![expect(
     clippy::unwrap_used,
+    clippy::panic,
     reason = "test helpers outside #[test] functions: a failure fails the test"
 )]
 
