@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod envelope;
 mod io;
 
 /// Windows Event Forwarding toolkit.
@@ -18,10 +19,15 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// WS-Management envelopes: decode to JSON, render Subscribe envelopes.
+    Envelope(envelope::EnvelopeArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), io::CliError> = match cli.command {};
+    let result: Result<(), io::CliError> = match cli.command {
+        Command::Envelope(args) => envelope::run(args),
+    };
     io::finish(result)
 }
