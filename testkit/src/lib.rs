@@ -6,3 +6,8 @@
 //!   committed regressions replay under `cargo test` on stable.
 
 pub mod shared;
+
+/// Fuzz oracles: one function per fuzz target (`fuzz/fuzz_targets/<name>.rs`).
+pub mod oracles {
+    pub mod wsman;
+}
