@@ -218,38 +218,113 @@ fn utf16_to_string(
     skipped: usize,
     out: &mut String,
 ) -> Result<usize, Error> {
-    let chunks = body.chunks_exact(2);
-    if !chunks.remainder().is_empty() {
+    if body.len() % 2 != 0 {
         return Err(PeerError::Encoding {
             encoding: "utf-16",
             offset: body.len().saturating_add(skipped).saturating_sub(1),
         }
         .into());
     }
-    out.clear();
+    // Build the UTF-8 bytes directly (valid by construction), reusing the caller's buffer.
+    let mut buf = std::mem::take(out).into_bytes();
+    buf.clear();
     // ASCII-heavy XML: UTF-8 is about half the UTF-16 size.
-    out.reserve(body.len() / 2);
-    let units = chunks.map(|c| {
-        let pair = [
-            c.first().copied().unwrap_or(0),
-            c.get(1).copied().unwrap_or(0),
-        ];
+    buf.reserve((body.len() / 2).saturating_add(16));
+    let unit = |pair: &[u8; 2]| {
         if big_endian {
-            u16::from_be_bytes(pair)
+            u16::from_be_bytes(*pair)
         } else {
-            u16::from_le_bytes(pair)
+            u16::from_le_bytes(*pair)
         }
-    });
+    };
+    // Mask of the bits that must be zero for four ASCII units in one 64-bit load.
+    let ascii_mask: u64 = if big_endian {
+        0xFF80_FF80_FF80_FF80u64.swap_bytes()
+    } else {
+        0xFF80_FF80_FF80_FF80
+    };
     let mut replaced = 0usize;
-    for r in char::decode_utf16(units) {
-        match r {
-            Ok(c) => out.push(c),
-            Err(_) => {
+    let mut pending: Option<u16> = None;
+    let mut rest = body;
+    loop {
+        if pending.is_none() {
+            // Fast path: runs of four ASCII units.
+            while let Some((quad, tail)) = rest.split_first_chunk::<8>() {
+                let word = u64::from_le_bytes(*quad);
+                if word & ascii_mask != 0 {
+                    break;
+                }
+                let [a0, a1, b0, b1, c0, c1, d0, d1] = *quad;
+                if big_endian {
+                    buf.extend_from_slice(&[a1, b1, c1, d1]);
+                } else {
+                    buf.extend_from_slice(&[a0, b0, c0, d0]);
+                }
+                rest = tail;
+            }
+        }
+        let Some((pair, tail)) = rest.split_first_chunk::<2>() else {
+            break;
+        };
+        rest = tail;
+        let u = unit(pair);
+        let mut push = |c: char| {
+            let mut tmp = [0u8; 4];
+            buf.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+        };
+        match (pending.take(), u) {
+            (None, 0..=0x7F) => {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    clippy::as_conversions,
+                    reason = "u <= 0x7F fits in a byte"
+                )]
+                buf.push(u as u8);
+            }
+            (None, 0xD800..=0xDBFF) => pending = Some(u),
+            (None, 0xDC00..=0xDFFF) => {
                 replaced = replaced.saturating_add(1);
-                out.push(char::REPLACEMENT_CHARACTER);
+                push(char::REPLACEMENT_CHARACTER);
+            }
+            (None, _) => push(char::from_u32(u32::from(u)).unwrap_or(char::REPLACEMENT_CHARACTER)),
+            (Some(hi), 0xDC00..=0xDFFF) => {
+                let c = 0x10000u32
+                    .wrapping_add((u32::from(hi).wrapping_sub(0xD800)) << 10)
+                    .wrapping_add(u32::from(u).wrapping_sub(0xDC00));
+                push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            (Some(_), 0xD800..=0xDBFF) => {
+                replaced = replaced.saturating_add(1);
+                push(char::REPLACEMENT_CHARACTER);
+                pending = Some(u);
+            }
+            (Some(_), _) => {
+                replaced = replaced.saturating_add(1);
+                push(char::REPLACEMENT_CHARACTER);
+                // Re-process this unit without a pending surrogate.
+                match u {
+                    0..=0x7F => {
+                        #[expect(
+                            clippy::cast_possible_truncation,
+                            clippy::as_conversions,
+                            reason = "u <= 0x7F fits in a byte"
+                        )]
+                        buf.push(u as u8);
+                    }
+                    _ => push(char::from_u32(u32::from(u)).unwrap_or(char::REPLACEMENT_CHARACTER)),
+                }
             }
         }
     }
+    if pending.is_some() {
+        replaced = replaced.saturating_add(1);
+        let mut tmp = [0u8; 4];
+        buf.extend_from_slice(char::REPLACEMENT_CHARACTER.encode_utf8(&mut tmp).as_bytes());
+    }
+    *out = String::from_utf8(buf).map_err(|_| PeerError::Encoding {
+        encoding: "utf-16",
+        offset: skipped,
+    })?;
     Ok(replaced)
 }
 

@@ -41,6 +41,8 @@ pub(crate) struct Node {
     pub(crate) next_sibling: u32,
     /// Content not expanded into nodes (event payloads).
     pub(crate) opaque: bool,
+    /// For opaque content made of exactly one CDATA section (and whitespace): its data range.
+    pub(crate) cdata: Option<(usize, usize)>,
 }
 
 /// A parsed XML document borrowing from its text.
@@ -219,6 +221,7 @@ impl<'a> Document<'a> {
                         first_child: NONE,
                         next_sibling: NONE,
                         opaque: false,
+                        cdata: None,
                     });
                     if let Some(prev) = last_child.last_mut() {
                         if *prev == NONE {
@@ -234,12 +237,13 @@ impl<'a> Document<'a> {
                         let opaque = doc.namespace(ns_id) == ns::WSMAN
                             && text.get(local_start..name_end) == Some("Event");
                         if opaque {
-                            let (content_end, end) =
-                                skip_content(&mut reader, limits, depth, &mut doc.nodes)?;
+                            let (content_end, end, cdata) =
+                                skip_content(&mut reader, limits, depth)?;
                             if let Some(n) = doc.nodes.get_mut(idx(id)) {
                                 n.content_end = content_end;
                                 n.end = end;
                                 n.opaque = true;
+                                n.cdata = cdata;
                             }
                         } else {
                             stack.push(id);
@@ -408,23 +412,36 @@ fn check_attr_entities(value: &[u8], offset: usize) -> Result<(), Error> {
     Ok(())
 }
 
+/// (content_end, end, range of the single CDATA section if that is all the content holds).
+type Skipped = (usize, usize, Option<(usize, usize)>);
+
 /// Scans the content of an opaque element up to its end tag, checking well-formedness and the
-/// depth / element / text limits. Returns (content_end, end).
+/// depth / element / text limits. Returns (content_end, end, single CDATA data range).
 fn skip_content(
     reader: &mut NsReader<&[u8]>,
     limits: &Limits,
     base_depth: usize,
-    nodes: &mut [Node],
-) -> Result<(usize, usize), Error> {
-    let _ = nodes;
+) -> Result<Skipped, Error> {
     let mut depth = 0usize;
     let mut elements = 0usize;
+    // None: nothing but whitespace so far; Some(Some(r)): exactly one CDATA; Some(None): other.
+    let mut single: Option<Option<(usize, usize)>> = None;
     loop {
         let before = pos(reader);
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => return Err(xml_error(&e, err_pos(reader)).into()),
         };
+        match &event {
+            Event::CData(_) if single.is_none() => {
+                let after = pos(reader);
+                // `<![CDATA[` is 9 bytes, `]]>` 3.
+                single = Some(Some((before.saturating_add(9), after.saturating_sub(3))));
+            }
+            Event::Text(t) if t.chars().all(|c| c.is_ascii_whitespace()) => {}
+            Event::End(_) if depth == 0 => {}
+            _ => single = Some(None),
+        }
         match event {
             Event::Start(ref s) | Event::Empty(ref s) => {
                 elements = elements.saturating_add(1);
@@ -441,7 +458,7 @@ fn skip_content(
             }
             Event::End(_) => {
                 if depth == 0 {
-                    return Ok((before, pos(reader)));
+                    return Ok((before, pos(reader), single.flatten()));
                 }
                 depth = depth.saturating_sub(1);
             }
@@ -539,6 +556,12 @@ impl<'d, 'a> Element<'d, 'a> {
     /// The first child `{ns}local`.
     pub fn child(&self, ns: &str, local: &str) -> Option<Self> {
         self.children().find(|c| c.is(ns, local))
+    }
+
+    /// For opaque content that is exactly one CDATA section (plus whitespace): its data.
+    pub(crate) fn single_cdata(&self) -> Option<&'a str> {
+        let (a, b) = self.n()?.cdata?;
+        self.doc.text.get(a..b)
     }
 
     /// Whether the content was kept as one slice (event payloads).

@@ -39,6 +39,9 @@ pub struct Events<'a> {
 }
 
 fn payload<'a>(e: &Element<'_, 'a>) -> Result<(Cow<'a, str>, PayloadForm), Error> {
+    if let Some(data) = e.single_cdata() {
+        return Ok((Cow::Borrowed(data), PayloadForm::Cdata));
+    }
     let inner = e.inner_xml();
     let trimmed = inner.trim_matches(crate::envelope::tree::is_xml_ws);
     if let Some(rest) = trimmed.strip_prefix("<![CDATA[") {
