@@ -280,6 +280,7 @@ fn every_winrm_recording_parses() {
                 .action
                 .as_ref()
                 .expect("every recording has an Action");
+            cross_check_with_roxmltree(d.text, &env);
             let msg = Message::from_envelope(&env, &limits)
                 .unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));
             if let Message::Fault(fault) = &msg {
@@ -297,4 +298,67 @@ fn every_winrm_recording_parses() {
     assert!(count >= 700, "{count}");
     assert!(faults >= 5, "{faults}");
     assert!(codes.contains(&2_150_858_793), "{codes:?}");
+}
+
+/// An independent XML parser (roxmltree) must see the same header values.
+#[expect(clippy::unwrap_used, reason = "test helper: a failure fails the test")]
+fn cross_check_with_roxmltree(text: &str, env: &Envelope<'_>) {
+    const SOAP: &str = "http://www.w3.org/2003/05/soap-envelope";
+    const WSA: &str = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
+    const WSMAN: &str = "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd";
+    let doc = roxmltree::Document::parse(text).unwrap();
+    let header = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name((SOAP, "Header")))
+        .unwrap();
+    let get = |ns: &str, local: &str| {
+        header
+            .children()
+            .find(|n| n.has_tag_name((ns, local)))
+            .map(|n| n.text().unwrap_or("").trim().to_owned())
+    };
+    let h = &env.headers;
+    assert_eq!(
+        get(WSA, "Action").as_deref(),
+        h.action.as_ref().map(|a| a.as_str())
+    );
+    assert_eq!(get(WSA, "MessageID").as_deref(), h.message_id.as_deref());
+    assert_eq!(get(WSA, "RelatesTo").as_deref(), h.relates_to.as_deref());
+    assert_eq!(get(WSA, "To").as_deref(), h.to.as_deref());
+    assert_eq!(
+        get(WSMAN, "ResourceURI").as_deref(),
+        h.resource_uri.as_deref()
+    );
+    let n_sel = header
+        .children()
+        .find(|n| n.has_tag_name((WSMAN, "SelectorSet")))
+        .map_or(0, |s| {
+            s.children().filter(roxmltree::Node::is_element).count()
+        });
+    assert_eq!(n_sel, h.selectors.len());
+    let n_opt = header
+        .children()
+        .find(|n| n.has_tag_name((WSMAN, "OptionSet")))
+        .map_or(0, |s| {
+            s.children().filter(roxmltree::Node::is_element).count()
+        });
+    assert_eq!(n_opt, h.options.as_ref().map_or(0, |o| o.options.len()));
+}
+
+#[test]
+fn event_slices_match_an_independent_parser() {
+    let xml = String::from_utf8(read_shared(&format!("{WEF}/06-events.doc-verbatim.xml"))).unwrap();
+    let (_, msg) = parse_text(&xml);
+    let Message::Events(batch) = msg else {
+        panic!()
+    };
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let theirs: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name(("http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd", "Event")))
+        .map(|n| n.text().unwrap_or("").trim().to_owned())
+        .collect();
+    let ours: Vec<&str> = batch.items.iter().map(|e| e.xml.trim()).collect();
+    assert_eq!(ours, theirs);
 }

@@ -431,6 +431,10 @@ fn round_trip(
     headers.action = msg.action();
     let mut xml = String::new();
     msg.render(&headers, &mut xml);
+    // An independent parser accepts what we write.
+    if let Err(e) = roxmltree::Document::parse(&xml) {
+        prop_assert!(false, "roxmltree rejects our output: {e}\n{xml}");
+    }
     let mut bytes = Vec::new();
     charset::encode(&xml, cs, bom, &mut bytes);
     let limits = Limits::default();
