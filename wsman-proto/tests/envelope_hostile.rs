@@ -367,3 +367,24 @@ fn encoding_matrix() {
         }
     }
 }
+
+#[test]
+fn xml_declaration_naming_utf16_after_transcoding() {
+    let hb = heartbeat();
+    let text = format!("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n{hb}");
+    let mut bytes = Vec::new();
+    charset::encode(&text, Charset::Utf16Le, true, &mut bytes);
+    let mut scratch = String::new();
+    let d = charset::decode(&bytes, None, &Limits::default(), &mut scratch).unwrap();
+    let env = Envelope::parse(d.text, &Limits::default()).unwrap();
+    assert_eq!(
+        Message::from_envelope(&env, &Limits::default()).unwrap(),
+        Message::Heartbeat
+    );
+    // A declaration anywhere but the start is malformed.
+    let late = format!("{hb}<?xml version=\"1.0\"?>");
+    assert!(matches!(
+        fails(&late, &Limits::default()),
+        Error::Peer(PeerError::Xml { .. })
+    ));
+}

@@ -512,3 +512,25 @@ fn fault_response_round_trips_with_not_understood_header() {
     assert_eq!(back.code, FaultCode::MUST_UNDERSTAND);
     assert_eq!(back.reason, "not understood");
 }
+
+#[test]
+fn canned_faults_render_and_parse() {
+    for (f, action) in [
+        (Fault::access_denied(), Action::WSMAN_FAULT),
+        (
+            Fault::delivery_refused("storage unavailable"),
+            Action::WSMAN_FAULT,
+        ),
+        (Fault::action_not_supported(), Action::ADDRESSING_FAULT),
+    ] {
+        let mut xml = String::new();
+        wsman_proto::message::render_fault(&f, "uuid:3", Some("uuid:4"), &mut xml);
+        let env = Envelope::parse(&xml, &Limits::default()).unwrap();
+        assert_eq!(env.headers.action.as_ref(), Some(&action));
+        let Message::Fault(back) = Message::from_envelope(&env, &Limits::default()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(back, f);
+        assert!(back.subcode.as_ref().unwrap().is_known());
+    }
+}

@@ -214,6 +214,40 @@ impl<'a> Fault<'a> {
         }
     }
 
+    /// `s:Sender` / `w:AccessDenied` with the Win32 `ERROR_ACCESS_DENIED` detail: the answer to
+    /// a source that is not allowed to enumerate or deliver.
+    pub fn access_denied() -> Fault<'static> {
+        let text = "Access is denied.";
+        let mut f = Fault::new(FaultCode::SENDER, Some(FaultSubcode::ACCESS_DENIED), text);
+        f.wsman_fault = Some(WsManFault {
+            code: WsManFault::ERROR_ACCESS_DENIED,
+            machine: None,
+            message: Cow::Borrowed(text),
+        });
+        f
+    }
+
+    /// `s:Receiver` / `w:DeliveryRefused`: the collector refuses a delivery (e.g. the events
+    /// could not be stored, or the subscription is gone); the source keeps its bookmark and
+    /// retries later.
+    pub fn delivery_refused(reason: &'a str) -> Self {
+        Fault::new(
+            FaultCode::RECEIVER,
+            Some(FaultSubcode::DELIVERY_REFUSED),
+            reason,
+        )
+    }
+
+    /// `s:Sender` / `a:ActionNotSupported` for a request whose `Action` the endpoint does not
+    /// serve.
+    pub fn action_not_supported() -> Fault<'static> {
+        Fault::new(
+            FaultCode::SENDER,
+            Some(FaultSubcode::ACTION_NOT_SUPPORTED),
+            "The action is not supported by the service.",
+        )
+    }
+
     /// The `Action` a fault with this subcode is sent with (DSP0226 14.5 and the WS-*
     /// specifications: each subcode's specification has its own fault action).
     pub fn action(&self) -> Action<'static> {
