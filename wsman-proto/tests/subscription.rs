@@ -97,6 +97,73 @@ fn renders_what_the_real_collector_sent() {
     ours.subscribe.end_to.as_mut().unwrap().identifier = their_id;
     ours.version = theirs.version.clone();
     assert_eq!(ours, theirs);
+
+    // Element by element, with an independent parser: same names, order, attributes and text
+    // (durations compared by value: the capture writes `PT60.0S`, we write `PT60.000S`).
+    let their_version = theirs.version.trim_start_matches("uuid:").to_owned();
+    let xml = xml
+        .replace(&version, &their_version)
+        .replace(ids.message_id, "MSGID")
+        .replace(ids.operation_id, "OPID");
+    let capture = capture
+        .replace(ids.message_id, "MSGID")
+        .replace(ids.operation_id, "OPID");
+    let ours_shape = shape(&subscription_element(&xml));
+    assert!(ours_shape.len() > 40, "{}", ours_shape.len());
+    assert_eq!(ours_shape, shape(&subscription_element(&capture)));
+}
+
+fn subscription_element(xml: &str) -> String {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let node = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name((
+                "http://schemas.microsoft.com/wbem/wsman/1/subscription",
+                "Subscription",
+            ))
+        })
+        .unwrap();
+    xml.get(node.range()).unwrap().to_owned()
+}
+
+/// (namespace, local name, sorted attributes, trimmed text) of every element in order.
+type Shape = (String, String, Vec<(String, String)>, String);
+
+fn shape(xml: &str) -> Vec<Shape> {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    doc.descendants()
+        .filter(roxmltree::Node::is_element)
+        .map(|n| {
+            let mut attrs: Vec<(String, String)> = n
+                .attributes()
+                .map(|a| {
+                    (
+                        format!("{}|{}", a.namespace().unwrap_or(""), a.name()),
+                        a.value().to_owned(),
+                    )
+                })
+                .collect();
+            attrs.sort();
+            let text: String = n
+                .children()
+                .filter(roxmltree::Node::is_text)
+                .map(|t| t.text().unwrap_or(""))
+                .collect::<String>()
+                .trim()
+                .to_owned();
+            let text = match text.parse::<XsDuration>() {
+                Ok(d) if text.starts_with('P') => d.to_string(),
+                _ => text,
+            };
+            (
+                n.tag_name().namespace().unwrap_or("").to_owned(),
+                n.tag_name().name().to_owned(),
+                attrs,
+                text,
+            )
+        })
+        .collect()
 }
 
 #[test]
