@@ -362,3 +362,24 @@ fn event_slices_match_an_independent_parser() {
     let ours: Vec<&str> = batch.items.iter().map(|e| e.xml.trim()).collect();
     assert_eq!(ours, theirs);
 }
+
+/// Our Ack to the captured heartbeat / events batch carries what the real collector's did.
+#[test]
+fn acks_answer_like_the_real_collector() {
+    for (request, response) in [
+        ("04-heartbeat.exact.xml", "05-ack-heartbeat.doc-pretty.xml"),
+        ("06-events.doc-verbatim.xml", "07-ack-events.doc-pretty.xml"),
+    ] {
+        let req = String::from_utf8(read_shared(&format!("{WEF}/{request}"))).unwrap();
+        let resp = String::from_utf8(read_shared(&format!("{WEF}/{response}"))).unwrap();
+        let (req_env, _) = parse_text(&req);
+        let (their_env, their_msg) = parse_text(&resp);
+        let mid = their_env.headers.message_id.clone().unwrap();
+        let headers = wsman_proto::Headers::response_to(&req_env.headers, Action::ACK, &mid);
+        let mut xml = String::new();
+        Message::Ack.render(&headers, &mut xml);
+        let (our_env, our_msg) = parse_text(&xml);
+        assert_eq!(our_msg, their_msg);
+        assert_eq!(our_env.headers, their_env.headers, "{response}");
+    }
+}

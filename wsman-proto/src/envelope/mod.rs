@@ -412,6 +412,29 @@ impl<'a> Headers<'a> {
         Ok(h)
     }
 
+    /// The headers of a response to `request`, as Windows writes them: `Action`, a new
+    /// `MessageID` (an input: no randomness here), `To` anonymous, `RelatesTo` the request's
+    /// `MessageID`, and the request's `OperationID` and `SequenceId` echoed.
+    ///
+    /// ```
+    /// use wsman_proto::{Action, Headers};
+    /// let req = Headers { message_id: Some("uuid:1".into()), operation_id: Some("uuid:op".into()), sequence_id: Some(1), ..Headers::default() };
+    /// let resp = Headers::response_to(&req, Action::ACK, "uuid:2");
+    /// assert_eq!(resp.relates_to.as_deref(), Some("uuid:1"));
+    /// assert_eq!(resp.operation_id.as_deref(), Some("uuid:op"));
+    /// ```
+    pub fn response_to(request: &Headers<'a>, action: Action<'a>, message_id: &'a str) -> Self {
+        Headers {
+            action: Some(action),
+            message_id: Some(Cow::Borrowed(message_id)),
+            to: Some(Cow::Borrowed(ns::ANONYMOUS)),
+            relates_to: request.message_id.clone(),
+            operation_id: request.operation_id.clone(),
+            sequence_id: request.sequence_id,
+            ..Headers::default()
+        }
+    }
+
     /// The first header marked `mustUnderstand="true"` that this crate does not understand.
     /// SOAP 1.2 part 1, 5.2.3: the receiver must then answer with a `MustUnderstand` fault,
     /// which [`PeerError::soap_fault`] builds from the returned error.
