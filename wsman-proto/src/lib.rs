@@ -39,6 +39,22 @@
 //! # Ok::<(), wsman_proto::Error>(())
 //! ```
 //!
+//! # What borrows, what copies
+//!
+//! After the one transcode, names, header values, attribute values and event payloads are
+//! `&str` / `Cow::Borrowed` slices of the text. `Cow::Owned` appears only where an escaped value
+//! had to be unescaped (an `&amp;` in a header, an event sent as escaped text rather than CDATA)
+//! or several CDATA sections had to be joined. The content of each `w:Event` is scanned
+//! (well-formedness, depth, element and text limits) but not expanded into a tree, so a batch of
+//! events costs one pass.
+//!
+//! # Matching and its limits
+//!
+//! Elements and attributes are matched by namespace URI and local name. Namespace URIs are
+//! compared as written (no entity expansion inside `xmlns` values, like quick-xml). Verbatim
+//! slices (unknown headers, `Bookmark`, `Filter`, raw items, event markup) are kept as written,
+//! so they do not carry namespace declarations made on their ancestors.
+//!
 //! # Sans-IO contract
 //!
 //! No sockets, files, threads, clocks or randomness: message IDs and UUIDs are inputs
