@@ -84,7 +84,11 @@ fn parse_and_rerender(text: &str, limits: &Limits) {
 
 fn has_verbatim(m: &Message<'_>) -> bool {
     match m {
-        Message::Events(e) => !e.items.is_empty(),
+        // CDATA and escaped payloads stand alone; markup may use the peer's prefixes.
+        Message::Events(e) => e
+            .items
+            .iter()
+            .any(|i| i.form == wsman_proto::message::PayloadForm::Markup),
         Message::EnumerateResponse(r) => !r.items.is_empty(),
         Message::PullResponse(r) => !r.items.is_empty(),
         Message::Enumerate(e) => e.filter.is_some(),
