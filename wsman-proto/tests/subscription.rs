@@ -6,15 +6,13 @@
     reason = "test helpers outside #[test] functions: a failure fails the test"
 )]
 
-use std::borrow::Cow;
-
 use testkit::shared::read_shared;
 use wsman_proto::bookmark::{BOOKMARK_EARLIEST, Bookmark, ChannelBookmark};
-use wsman_proto::message::{EnumerateResponse, Item, SubscriptionItem};
+use wsman_proto::message::{Item, SubscriptionItem};
 use wsman_proto::subscription::{
-    ContentFormat, DeliveryPreset, HttpAuth, RenderIds, Subscription, Transport,
+    ContentFormat, DeliveryPreset, HttpAuth, RenderIds, Subscription, Transport, enumerate_response,
 };
-use wsman_proto::{Action, Envelope, Error, Headers, Limits, Message, MisuseError, XsDuration};
+use wsman_proto::{Action, Envelope, Error, Limits, Message, MisuseError, XsDuration};
 
 const CAPTURE: &str = "corpus/wsman/wef-openwec-capture/02-enumerate-response.doc-pretty.xml";
 const ADDRESS: &str =
@@ -53,24 +51,20 @@ fn renders_what_the_real_collector_sent() {
     };
     let bookmark = theirs.subscribe.bookmark.as_deref();
     let item = sub.to_item(&ids, bookmark).unwrap();
-    // Render a complete EnumerateResponse, as the collector answers an Enumerate.
-    let resp = Message::EnumerateResponse(EnumerateResponse {
-        expires: None,
-        context: Cow::Borrowed(""),
-        items: vec![Item::Subscription(Box::new(item))],
-        end_of_sequence: true,
-    });
-    let headers = Headers {
-        action: Some(Action::ENUMERATE_RESPONSE),
-        message_id: Some("uuid:45697184-34FA-4722-BF84-AF362DAF7832".into()),
-        to: Some(wsman_proto::ns::ANONYMOUS.into()),
-        relates_to: Some("uuid:E9802257-6A7D-4C0D-BFA4-E81C7B1C447E".into()),
-        operation_id: Some("uuid:03A3D1BB-9B16-4847-9F04-C9A8ED38E1E4".into()),
-        sequence_id: Some(1),
-        ..Headers::default()
-    };
+    // Render a complete EnumerateResponse, answering the captured Enumerate.
+    let enumerate = read_shared("corpus/wsman/wef-openwec-capture/01-enumerate.exact.xml");
+    let enumerate = String::from_utf8(enumerate).unwrap();
+    let request = Envelope::parse(&enumerate, &Limits::default()).unwrap();
+    let their_env = Envelope::parse(&capture, &Limits::default()).unwrap();
     let mut xml = String::new();
-    resp.render(&headers, &mut xml);
+    enumerate_response(
+        &request.headers,
+        their_env.headers.message_id.as_deref().unwrap(),
+        vec![item],
+        &mut xml,
+    );
+    let our_env = Envelope::parse(&xml, &Limits::default()).unwrap();
+    assert_eq!(our_env.headers, their_env.headers);
     let mut ours = captured_item(&xml);
     // Version and identifier are ours (derived); everything else must be what Windows got.
     let version = sub

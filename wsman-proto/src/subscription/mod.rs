@@ -39,8 +39,8 @@ use crate::envelope::{
 use crate::error::{Error, MisuseError, PeerError};
 use crate::limits::Limits;
 use crate::message::{
-    AuthPolicy, ConnectionRetry, Delivery, EndpointReference, Filter, Subscribe, SubscriptionItem,
-    Thumbprint,
+    AuthPolicy, ConnectionRetry, Delivery, EndpointReference, EnumerateResponse, Filter, Item,
+    Message, Subscribe, SubscriptionItem, Thumbprint,
 };
 use crate::ns;
 
@@ -460,6 +460,41 @@ impl Subscription {
         });
         Ok(out)
     }
+}
+
+/// Renders the `EnumerateResponse` a collector answers a source's `Enumerate` with: response
+/// headers per [`Headers::response_to`], the subscription items, an empty enumeration context
+/// and `EndOfSequence` (the optimized enumeration Windows sources request).
+///
+/// ```
+/// use wsman_proto::subscription::{enumerate_response, RenderIds, Subscription};
+/// use wsman_proto::Headers;
+/// let sub = Subscription::new("s", "<QueryList/>", "http://collector:5985/wsman/subscriptions/s");
+/// let request = Headers { message_id: Some("uuid:1".into()), ..Headers::default() };
+/// let ids = RenderIds { message_id: "uuid:2", operation_id: "uuid:3" };
+/// let item = sub.to_item(&ids, None)?;
+/// let mut xml = String::new();
+/// enumerate_response(&request, "uuid:4", vec![item], &mut xml);
+/// assert!(xml.contains("<w:EndOfSequence/>"));
+/// # Ok::<(), wsman_proto::Error>(())
+/// ```
+pub fn enumerate_response(
+    request: &Headers<'_>,
+    message_id: &str,
+    items: Vec<SubscriptionItem<'_>>,
+    out: &mut String,
+) {
+    let headers = Headers::response_to(request, Action::ENUMERATE_RESPONSE, message_id);
+    let msg = Message::EnumerateResponse(EnumerateResponse {
+        expires: None,
+        context: Cow::Borrowed(""),
+        items: items
+            .into_iter()
+            .map(|i| Item::Subscription(Box::new(i)))
+            .collect(),
+        end_of_sequence: true,
+    });
+    msg.render(&headers, out);
 }
 
 fn bool_str(b: bool) -> &'static str {
