@@ -103,12 +103,41 @@ fn xml_error(e: &quick_xml::Error, offset: usize) -> PeerError {
     }
 }
 
-fn pos(r: &NsReader<&[u8]>) -> usize {
-    usize::try_from(r.buffer_position()).unwrap_or(usize::MAX)
+/// The reader over the text, plus the bytes skipped by hand (fast CDATA path), so positions
+/// stay offsets into the text.
+struct Src<'a> {
+    reader: NsReader<&'a [u8]>,
+    skipped: usize,
 }
 
-fn err_pos(r: &NsReader<&[u8]>) -> usize {
-    usize::try_from(r.error_position()).unwrap_or(usize::MAX)
+impl Src<'_> {
+    fn pos(&self) -> usize {
+        usize::try_from(self.reader.buffer_position())
+            .unwrap_or(usize::MAX)
+            .saturating_add(self.skipped)
+    }
+}
+
+/// Content that is whitespace, one CDATA section, whitespace, then an end tag: returns
+/// (length up to the end tag's `<`, CDATA data start, CDATA data end), relative to `rest`.
+/// This is how Windows sends events; anything else takes the general path.
+fn single_cdata_content(
+    rest: &[u8],
+    cdata_end: &memchr::memmem::Finder<'_>,
+) -> Option<(usize, usize, usize)> {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = rest.iter().position(|b| !ws(b))?;
+    let after_open = start.checked_add(9)?;
+    if rest.get(start..after_open)? != b"<![CDATA[" {
+        return None;
+    }
+    let data = rest.get(after_open..)?;
+    let len = cdata_end.find(data)?;
+    let data_end = after_open.checked_add(len)?;
+    let tail_start = data_end.checked_add(3)?;
+    let tail = rest.get(tail_start..)?;
+    let close = tail_start.checked_add(tail.iter().position(|b| !ws(b))?)?;
+    (rest.get(close..close.checked_add(2)?)? == b"</").then_some((close, after_open, data_end))
 }
 
 fn limit(limit: Limit, max: usize, offset: usize) -> Error {
@@ -133,9 +162,12 @@ impl<'a> Document<'a> {
                 limits.max_envelope_bytes,
             ));
         }
-        let mut reader = NsReader::from_str(text);
+        let mut src = Src {
+            reader: NsReader::from_str(text),
+            skipped: 0,
+        };
         {
-            let cfg = reader.config_mut();
+            let cfg = src.reader.config_mut();
             cfg.check_end_names = true;
             cfg.expand_empty_elements = false;
             cfg.trim_text(false);
@@ -146,20 +178,36 @@ impl<'a> Document<'a> {
             namespaces: Vec::new(),
         };
         let mut ns_index: HashMap<String, NsId> = HashMap::new();
+        let cdata_end = memchr::memmem::Finder::new(b"]]>");
         let mut stack: Vec<u32> = Vec::new();
         let mut last_child: Vec<u32> = Vec::new();
         let mut root_seen = false;
         loop {
-            let before = pos(&reader);
-            let (resolved, event) = match reader.read_resolved_event() {
+            let before = src.pos();
+            let skipped = src.skipped;
+            let (resolved, event) = match src.reader.read_resolved_event() {
                 Ok(x) => x,
-                Err(e) => return Err(xml_error(&e, err_pos(&reader)).into()),
+                Err(e) => {
+                    let at = usize::try_from(src.reader.error_position())
+                        .unwrap_or(usize::MAX)
+                        .saturating_add(skipped);
+                    return Err(xml_error(&e, at).into());
+                }
             };
             let ns_id: Result<NsId, Error> = match (&event, resolved) {
                 (Event::Start(_) | Event::Empty(_), ResolveResult::Bound(n)) => {
                     let uri: &str = n.0;
-                    if let Some(id) = ns_index.get(uri) {
-                        Ok(*id)
+                    // Few namespaces per envelope: a linear scan beats hashing until many.
+                    let found = if doc.namespaces.len() <= 16 {
+                        doc.namespaces
+                            .iter()
+                            .position(|u| u == uri)
+                            .and_then(|i| u32::try_from(i).ok())
+                    } else {
+                        ns_index.get(uri).copied()
+                    };
+                    if let Some(id) = found {
+                        Ok(id)
                     } else {
                         match u32::try_from(doc.namespaces.len()) {
                             Ok(id) => {
@@ -176,7 +224,9 @@ impl<'a> Document<'a> {
                 }
                 _ => Ok(NONE),
             };
-            let after = pos(&reader);
+            let after = usize::try_from(src.reader.buffer_position())
+                .unwrap_or(usize::MAX)
+                .saturating_add(skipped);
             match event {
                 Event::Start(ref s) | Event::Empty(ref s) => {
                     let empty = matches!(event, Event::Empty(_));
@@ -234,11 +284,33 @@ impl<'a> Document<'a> {
                         *prev = id;
                     }
                     if !empty {
-                        let opaque = doc.namespace(ns_id) == ns::WSMAN
-                            && text.get(local_start..name_end) == Some("Event");
-                        if opaque {
-                            let (content_end, end, cdata) =
-                                skip_content(&mut reader, limits, depth)?;
+                        let opaque = text.get(local_start..name_end) == Some("Event")
+                            && doc.namespace(ns_id) == ns::WSMAN;
+                        let fast = if opaque {
+                            single_cdata_content(src.reader.get_mut(), &cdata_end)
+                        } else {
+                            None
+                        };
+                        if let Some((content_len, data_start, data_end)) = fast {
+                            // Skip the CDATA by hand (memmem for `]]>`); the end tag is read
+                            // normally, so names are still checked and scopes popped.
+                            if data_end.saturating_sub(data_start) > limits.max_text_bytes {
+                                return Err(limit(Limit::TextBytes, limits.max_text_bytes, after));
+                            }
+                            let rest: &mut &[u8] = src.reader.get_mut();
+                            *rest = rest.get(content_len..).unwrap_or_default();
+                            src.skipped = src.skipped.saturating_add(content_len);
+                            if let Some(n) = doc.nodes.get_mut(idx(id)) {
+                                n.opaque = true;
+                                n.cdata = Some((
+                                    after.saturating_add(data_start),
+                                    after.saturating_add(data_end),
+                                ));
+                            }
+                            stack.push(id);
+                            last_child.push(NONE);
+                        } else if opaque {
+                            let (content_end, end, cdata) = skip_content(&mut src, limits, depth)?;
                             if let Some(n) = doc.nodes.get_mut(idx(id)) {
                                 n.content_end = content_end;
                                 n.end = end;
@@ -417,24 +489,28 @@ type Skipped = (usize, usize, Option<(usize, usize)>);
 
 /// Scans the content of an opaque element up to its end tag, checking well-formedness and the
 /// depth / element / text limits. Returns (content_end, end, single CDATA data range).
-fn skip_content(
-    reader: &mut NsReader<&[u8]>,
-    limits: &Limits,
-    base_depth: usize,
-) -> Result<Skipped, Error> {
+fn skip_content(src: &mut Src<'_>, limits: &Limits, base_depth: usize) -> Result<Skipped, Error> {
     let mut depth = 0usize;
     let mut elements = 0usize;
     // None: nothing but whitespace so far; Some(Some(r)): exactly one CDATA; Some(None): other.
     let mut single: Option<Option<(usize, usize)>> = None;
     loop {
-        let before = pos(reader);
-        let event = match reader.read_event() {
+        let before = src.pos();
+        let skipped = src.skipped;
+        let event = match src.reader.read_event() {
             Ok(e) => e,
-            Err(e) => return Err(xml_error(&e, err_pos(reader)).into()),
+            Err(e) => {
+                let at = usize::try_from(src.reader.error_position())
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(skipped);
+                return Err(xml_error(&e, at).into());
+            }
         };
+        let after = usize::try_from(src.reader.buffer_position())
+            .unwrap_or(usize::MAX)
+            .saturating_add(skipped);
         match &event {
             Event::CData(_) if single.is_none() => {
-                let after = pos(reader);
                 // `<![CDATA[` is 9 bytes, `]]>` 3.
                 single = Some(Some((before.saturating_add(9), after.saturating_sub(3))));
             }
@@ -458,7 +534,7 @@ fn skip_content(
             }
             Event::End(_) => {
                 if depth == 0 {
-                    return Ok((before, pos(reader), single.flatten()));
+                    return Ok((before, after, single.flatten()));
                 }
                 depth = depth.saturating_sub(1);
             }
