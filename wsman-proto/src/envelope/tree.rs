@@ -823,3 +823,49 @@ impl<'a> Iterator for RawAttrs<'a> {
         Some((name.trim_end_matches(is_xml_ws), value))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPEN: &str = r#"<w:Events xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd">"#;
+
+    fn doc(body: &str) -> Result<(String, Vec<Option<String>>), Error> {
+        let text = format!("{OPEN}{body}</w:Events>");
+        let d = Document::parse(&text, &Limits::default())?;
+        let cdata = d
+            .root()
+            .children()
+            .map(|e| e.single_cdata().map(str::to_owned))
+            .collect();
+        Ok((text, cdata))
+    }
+
+    /// The hand-skipped CDATA path and the general path agree, and the reader still checks
+    /// the end tag after a skip.
+    #[test]
+    fn cdata_fast_path() {
+        let (_, c) =
+            doc("<w:Event> <![CDATA[<E a='1'>x]]]></w:Event><w:Event><![CDATA[]]></w:Event>")
+                .unwrap();
+        assert_eq!(c, vec![Some("<E a='1'>x]".to_owned()), Some(String::new())]);
+        // Not a single CDATA: general path, no single range.
+        let (_, c) = doc("<w:Event><![CDATA[a]]>junk</w:Event>").unwrap();
+        assert_eq!(c, vec![None]);
+        // Wrong end tag after a skipped CDATA.
+        let e = doc("<w:Event><![CDATA[a]]></w:Other>").unwrap_err();
+        assert!(matches!(e, Error::Peer(PeerError::Xml { .. })), "{e:?}");
+        // Unterminated CDATA.
+        let e = doc("<w:Event><![CDATA[a</w:Event>").unwrap_err();
+        assert!(
+            matches!(e, Error::Peer(PeerError::Truncated { .. })),
+            "{e:?}"
+        );
+        // Offsets after a skip still point into the text.
+        let body = "<w:Event><![CDATA[abc]]></w:Event><w:Event><x></w:Event>";
+        let e = doc(body).unwrap_err();
+        let off = e.offset().unwrap();
+        let text = format!("{OPEN}{body}</w:Events>");
+        assert!(text.get(off..).unwrap().starts_with("</w:Event>"), "{off}");
+    }
+}
