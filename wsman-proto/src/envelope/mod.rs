@@ -697,6 +697,32 @@ impl<'a> Envelope<'a> {
         }
     }
 
+    /// The `a:Action` header if it is one of `allowed`: an endpoint's check before dispatch.
+    /// A refusal's [`soap_fault`](PeerError::soap_fault) is `a:ActionNotSupported`.
+    ///
+    /// ```
+    /// use wsman_proto::{Action, Envelope, Limits};
+    /// let xml = r#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"><s:Header><a:Action>urn:other</a:Action></s:Header><s:Body/></s:Envelope>"#;
+    /// let env = Envelope::parse(xml, &Limits::default())?;
+    /// let e = env.require_action(&[Action::ENUMERATE, Action::END]).unwrap_err();
+    /// assert_eq!(e.http_status(), 400);
+    /// # Ok::<(), wsman_proto::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`PeerError::MissingHeader`] or [`PeerError::UnsupportedAction`].
+    pub fn require_action(&self, allowed: &[Action<'_>]) -> Result<&Action<'a>, Error> {
+        let action = self.action()?;
+        if allowed.iter().any(|a| a.as_str() == action.as_str()) {
+            return Ok(action);
+        }
+        let offset = self
+            .header()
+            .and_then(|h| h.child(ns::ADDRESSING, "Action"))
+            .map_or(0, |e| e.offset());
+        Err(PeerError::UnsupportedAction { offset }.into())
+    }
+
     /// The `a:Action` header, or [`PeerError::MissingHeader`].
     ///
     /// # Errors
