@@ -77,6 +77,14 @@ impl std::str::FromStr for XsDuration {
                     add(parse_int(&num)?, 86_400_000)?;
                     num.clear();
                 }
+                // Years and months have no fixed length: accepted only as zero (`P0Y0M…`,
+                // which some WS-Management stacks write).
+                'Y' | 'M' => {
+                    if parse_int(&num)? != 0 {
+                        return Err(InvalidDuration);
+                    }
+                    num.clear();
+                }
                 _ => return Err(InvalidDuration),
             }
         }
@@ -132,4 +140,40 @@ fn parse_int(s: &str) -> Result<u64, InvalidDuration> {
         return Err(InvalidDuration);
     }
     s.parse().map_err(|_| InvalidDuration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// xs:duration lexical forms (XML Schema part 2, 3.2.6.1) as WS-Management peers write them.
+    #[test]
+    fn forms() {
+        for (text, ms) in [
+            ("PT60.000S", 60_000),
+            ("PT60S", 60_000),
+            ("PT60.0S", 60_000),
+            ("PT0.5S", 500),
+            ("PT.5S", 500),
+            ("PT1.0000001S", 1_000),
+            ("PT1M", 60_000),
+            ("PT1H", 3_600_000),
+            ("P1D", 86_400_000),
+            ("P0Y0M0DT0H1M0S", 60_000),
+            (" PT5S ", 5_000),
+        ] {
+            assert_eq!(
+                text.parse::<XsDuration>(),
+                Ok(XsDuration::from_millis(ms)),
+                "{text}"
+            );
+        }
+        for bad in [
+            "", "P", "PT", "PT-1S", "-PT1S", "P1Y", "P1M", "PT1", "PTS", "PT1.S1", "1S",
+            "PT1.2.3S", "P1H",
+        ] {
+            assert_eq!(bad.parse::<XsDuration>(), Err(InvalidDuration), "{bad}");
+        }
+        assert_eq!(XsDuration::from_millis(60_500).to_string(), "PT60.500S");
+    }
 }
