@@ -150,9 +150,9 @@ pub enum PeerError {
     },
     /// A WS-Addressing / WS-Management header has an invalid value (Windows answers
     /// `a:InvalidMessageInformationHeader`, e.g. for `<w:OperationTimeout>PT-1S`).
-    #[error("invalid {header} header at byte {offset}")]
+    #[error("invalid value in the {header} header at byte {offset}")]
     InvalidHeader {
-        /// Which header, e.g. `"w:OperationTimeout value"`.
+        /// Which header, e.g. `"w:OperationTimeout"`.
         header: &'static str,
         /// Offset of the header element.
         offset: usize,

@@ -255,7 +255,7 @@ pub(crate) fn parse_duration(e: &Element<'_, '_>, what: &'static str) -> Result<
 fn hdr<T>(r: Result<T, Error>) -> Result<T, Error> {
     r.map_err(|e| match e {
         Error::Peer(PeerError::Invalid { what, offset }) => PeerError::InvalidHeader {
-            header: what,
+            header: what.strip_suffix(" value").unwrap_or(what),
             offset,
         }
         .into(),
