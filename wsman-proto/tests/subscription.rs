@@ -284,3 +284,80 @@ fn bookmarks() {
             .is_err()
     );
 }
+
+fn arb_subscription() -> impl proptest::strategy::Strategy<Value = Subscription> {
+    use proptest::prelude::*;
+    let text = "[a-zA-Z0-9<>&'\"é:/._-]([a-zA-Z0-9 <>&'\"é:/._-]{0,20}[a-zA-Z0-9<>&'\"é:/._-])?";
+    (
+        (text, text, "[A-Za-z]{1,8}", any::<bool>(), any::<bool>()),
+        (
+            prop_oneof![
+                Just(DeliveryPreset::Normal),
+                Just(DeliveryPreset::MinLatency),
+                Just(DeliveryPreset::MinBandwidth),
+                (proptest::option::of(any::<u32>()), any::<u32>(), any::<u32>()).prop_map(
+                    |(max_items, l, h)| DeliveryPreset::Custom {
+                        max_items,
+                        max_latency: XsDuration::from_millis(u64::from(l)),
+                        heartbeat: XsDuration::from_millis(u64::from(h)),
+                    }
+                ),
+            ],
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+        ),
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
+        prop_oneof![
+            Just(Transport::Http(HttpAuth::Kerberos)),
+            Just(Transport::Http(HttpAuth::Negotiate)),
+            proptest::collection::vec("[0-9A-F]{40}", 0..3)
+                .prop_map(|issuer_thumbprints| Transport::Https { issuer_thumbprints }),
+        ],
+        (text, proptest::option::of(text)),
+    )
+        .prop_map(|(a, b, c, transport, (notify_to, end_to))| {
+            let (name, desc, channel, events, locale) = a;
+            let mut s = Subscription::new(
+                &name,
+                &format!("<QueryList><Query Id=\"0\"><Select Path=\"{channel}\">*</Select></Query></QueryList>"),
+                &notify_to,
+            );
+            s.description = desc;
+            if events {
+                s.content_format = ContentFormat::Events;
+            }
+            if !locale {
+                s.locale = None;
+                s.data_locale = Some("fr-FR".into());
+            }
+            (s.delivery, s.connection_retry_count, s.max_envelope_size) = (b.0, b.1, b.3);
+            s.connection_retry_interval = XsDuration::from_millis(u64::from(b.2));
+            (s.read_existing_events, s.compression, s.send_bookmarks, s.ignore_channel_error) = c;
+            s.transport = transport;
+            s.end_to = end_to;
+            s
+        })
+}
+
+proptest::proptest! {
+    /// Any subscription renders into a Subscribe envelope that parses back to the same item.
+    #[test]
+    fn any_subscription_round_trips(sub in arb_subscription()) {
+        let ids = RenderIds { message_id: "uuid:1", operation_id: "uuid:2" };
+        let item = sub.to_item(&ids, Some("<BookmarkList/>")).unwrap();
+        let request = wsman_proto::Headers::default();
+        let mut xml = String::new();
+        enumerate_response(&request, "uuid:3", vec![item.clone()], &mut xml);
+        proptest::prop_assert!(roxmltree::Document::parse(&xml).is_ok());
+        let back = captured_item(&xml);
+        proptest::prop_assert_eq!(back, item);
+        // The standalone envelope parses as the same Subscribe.
+        let env_xml = sub.subscribe_envelope(&ids, Some("<BookmarkList/>")).unwrap();
+        let env = Envelope::parse(&env_xml, &Limits::default()).unwrap();
+        let Message::Subscribe(s) = Message::from_envelope(&env, &Limits::default()).unwrap() else {
+            panic!()
+        };
+        proptest::prop_assert_eq!(*s, sub.to_item(&ids, Some("<BookmarkList/>")).unwrap().subscribe);
+    }
+}
