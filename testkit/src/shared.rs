@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 ///
 /// # Panics
 /// When the folder does not exist: tests that need the corpus must fail loudly, never skip.
-#[expect(clippy::panic, reason = "test support: a missing corpus must fail the test loudly")]
+#[expect(
+    clippy::panic,
+    reason = "test support: a missing corpus must fail the test loudly"
+)]
 pub fn shared_dir() -> PathBuf {
     let dir = std::env::var_os("WEFKIT_SHARED").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
@@ -30,7 +33,10 @@ pub fn shared_path(rel: &str) -> PathBuf {
 ///
 /// # Panics
 /// When the file cannot be read.
-#[expect(clippy::panic, reason = "test support: a missing corpus file must fail the test loudly")]
+#[expect(
+    clippy::panic,
+    reason = "test support: a missing corpus file must fail the test loudly"
+)]
 pub fn read_shared(rel: &str) -> Vec<u8> {
     let path = shared_path(rel);
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))

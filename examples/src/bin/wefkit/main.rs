@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod envelope;
+mod events;
 mod io;
 
 /// Windows Event Forwarding toolkit.
@@ -22,12 +23,16 @@ struct Cli {
 enum Command {
     /// WS-Management envelopes: decode to JSON, render Subscribe envelopes.
     Envelope(envelope::EnvelopeArgs),
+    /// Rendered Windows events: normalize them into JSON profiles.
+    #[command(subcommand)]
+    Events(events::EventsCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<(), io::CliError> = match cli.command {
         Command::Envelope(args) => envelope::run(args),
+        Command::Events(cmd) => events::run(cmd),
     };
     io::finish(result)
 }

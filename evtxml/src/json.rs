@@ -1,0 +1,416 @@
+//! A small, fast JSON writer into a caller-owned `Vec<u8>`.
+//!
+//! Every profile writes through [`JsonWriter`]; it never builds an intermediate tree. The writer
+//! tracks only whether a comma is due, so it is the caller's job to pair `begin_*`/`end_*` and to
+//! write a key before each value inside an object. Keys are written in the order of the calls:
+//! that is how profiles keep a stable key order.
+//!
+//! # API (for profile authors)
+//!
+//! ```
+//! use evtxml::json::JsonWriter;
+//! let mut out = Vec::new();
+//! let mut w = JsonWriter::new(&mut out);
+//! w.begin_object();
+//! w.key("event");
+//! w.begin_object();
+//! w.field_str("code", "4624");            // "code":"4624"
+//! w.field_u64("pid", 4);                  // "pid":4
+//! w.field_opt_str("absent", None);        // nothing written
+//! w.key("category");
+//! w.begin_array();
+//! w.str("authentication");
+//! w.end_array();
+//! w.end_object();
+//! w.field_bool("ok", true);
+//! w.key("n");
+//! w.null();
+//! w.end_object();
+//! assert_eq!(
+//!     std::str::from_utf8(&out).unwrap(),
+//!     r#"{"event":{"code":"4624","pid":4,"category":["authentication"]},"ok":true,"n":null}"#
+//! );
+//! ```
+//!
+//! - `begin_object`/`end_object`, `begin_array`/`end_array`: containers.
+//! - `key(k)`: an object key (escaped); the next call writes its value.
+//! - values: `str`, `u64`, `i64`, `bool`, `null`, `raw` (pre-serialized JSON, written as is).
+//! - `field_*(k, v)`: `key(k)` then the value; `field_opt_*` write nothing for `None`.
+//! - `str_parts(&[..])`: one string value from several pieces (no concatenation buffer).
+
+/// Writes JSON tokens into a `Vec<u8>`; see the [module docs](self).
+#[derive(Debug)]
+pub struct JsonWriter<'o> {
+    out: &'o mut Vec<u8>,
+    comma: bool,
+}
+
+impl<'o> JsonWriter<'o> {
+    /// A writer appending to `out`.
+    pub fn new(out: &'o mut Vec<u8>) -> Self {
+        Self { out, comma: false }
+    }
+
+    /// The bytes written so far (including what `out` held before).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.out
+    }
+
+    #[inline]
+    fn sep(&mut self) {
+        if self.comma {
+            self.out.push(b',');
+        }
+    }
+
+    /// `{`.
+    #[inline]
+    pub fn begin_object(&mut self) {
+        self.sep();
+        self.out.push(b'{');
+        self.comma = false;
+    }
+
+    /// `}`.
+    #[inline]
+    pub fn end_object(&mut self) {
+        self.out.push(b'}');
+        self.comma = true;
+    }
+
+    /// `[`.
+    #[inline]
+    pub fn begin_array(&mut self) {
+        self.sep();
+        self.out.push(b'[');
+        self.comma = false;
+    }
+
+    /// `]`.
+    #[inline]
+    pub fn end_array(&mut self) {
+        self.out.push(b']');
+        self.comma = true;
+    }
+
+    /// An object key; the next call must write its value.
+    #[inline]
+    pub fn key(&mut self, k: &str) {
+        self.sep();
+        escape_into(self.out, k);
+        self.out.push(b':');
+        self.comma = false;
+    }
+
+    /// A string value.
+    #[inline]
+    pub fn str(&mut self, v: &str) {
+        self.sep();
+        escape_into(self.out, v);
+        self.comma = true;
+    }
+
+    /// One string value made of several pieces.
+    pub fn str_parts(&mut self, parts: &[&str]) {
+        self.sep();
+        self.out.push(b'"');
+        for p in parts {
+            escape_body(self.out, p);
+        }
+        self.out.push(b'"');
+        self.comma = true;
+    }
+
+    /// An unsigned number.
+    #[inline]
+    pub fn u64(&mut self, v: u64) {
+        self.sep();
+        write_u64(self.out, v);
+        self.comma = true;
+    }
+
+    /// A signed number.
+    pub fn i64(&mut self, v: i64) {
+        self.sep();
+        if v < 0 {
+            self.out.push(b'-');
+        }
+        write_u64(self.out, v.unsigned_abs());
+        self.comma = true;
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self, v: bool) {
+        self.sep();
+        self.out
+            .extend_from_slice(if v { b"true" } else { b"false" });
+        self.comma = true;
+    }
+
+    /// `null`.
+    pub fn null(&mut self) {
+        self.sep();
+        self.out.extend_from_slice(b"null");
+        self.comma = true;
+    }
+
+    /// Pre-serialized JSON (a number literal, a whole object…), written verbatim.
+    pub fn raw(&mut self, json: &str) {
+        self.sep();
+        self.out.extend_from_slice(json.as_bytes());
+        self.comma = true;
+    }
+
+    /// `"k":"v"`.
+    #[inline]
+    pub fn field_str(&mut self, k: &str, v: &str) {
+        let (kb, vb) = (k.as_bytes(), v.as_bytes());
+        if crate::swar::find_json_escape(kb).is_none()
+            && crate::swar::find_json_escape(vb).is_none()
+        {
+            // Neither needs escaping (the usual case): one reservation, plain copies.
+            self.sep();
+            self.out
+                .reserve(kb.len().saturating_add(vb.len()).saturating_add(5));
+            self.out.push(b'"');
+            self.out.extend_from_slice(kb);
+            self.out.extend_from_slice(b"\":\"");
+            self.out.extend_from_slice(vb);
+            self.out.push(b'"');
+            self.comma = true;
+        } else {
+            self.key(k);
+            self.str(v);
+        }
+    }
+
+    /// `"k":"v"` when `v` is `Some`.
+    #[inline]
+    pub fn field_opt_str(&mut self, k: &str, v: Option<&str>) {
+        if let Some(v) = v {
+            self.field_str(k, v);
+        }
+    }
+
+    /// `"k":n`.
+    #[inline]
+    pub fn field_u64(&mut self, k: &str, v: u64) {
+        self.key(k);
+        self.u64(v);
+    }
+
+    /// `"k":n` when `v` is `Some`.
+    #[inline]
+    pub fn field_opt_u64(&mut self, k: &str, v: Option<u64>) {
+        if let Some(v) = v {
+            self.field_u64(k, v);
+        }
+    }
+
+    /// `"k":n` (signed).
+    pub fn field_i64(&mut self, k: &str, v: i64) {
+        self.key(k);
+        self.i64(v);
+    }
+
+    /// `"k":true|false`.
+    pub fn field_bool(&mut self, k: &str, v: bool) {
+        self.key(k);
+        self.bool(v);
+    }
+}
+
+/// Keys written from string literals that need no escaping (checked in debug builds): the
+/// profiles' fixed field names, written without scanning.
+impl JsonWriter<'_> {
+    #[inline(always)]
+    pub(crate) fn lit_key(&mut self, k: &'static str) {
+        debug_assert!(
+            !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal key needs escaping"
+        );
+        self.sep();
+        self.out.reserve(k.len().saturating_add(3));
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.comma = false;
+    }
+
+    #[inline(always)]
+    pub(crate) fn lit_field_str(&mut self, k: &'static str, v: &str) {
+        debug_assert!(
+            !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal key needs escaping"
+        );
+        self.sep();
+        self.out
+            .reserve(k.len().saturating_add(v.len()).saturating_add(5));
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":\"");
+        escape_body(self.out, v);
+        self.out.push(b'"');
+        self.comma = true;
+    }
+
+    #[inline(always)]
+    pub(crate) fn lit_field_opt_str(&mut self, k: &'static str, v: Option<&str>) {
+        if let Some(v) = v {
+            self.lit_field_str(k, v);
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn lit_field_u64(&mut self, k: &'static str, v: u64) {
+        self.lit_key(k);
+        self.u64(v);
+    }
+
+    /// `{"Name":"n","Value":"v"}` (`"Name"` left out for `None`), as `begin_object`,
+    /// `lit_field_opt_str`, `lit_field_str` and `end_object` would write it.
+    #[inline]
+    pub(crate) fn name_value_object(&mut self, name: Option<&str>, value: &str) {
+        if let Some(n) = name {
+            let (nb, vb) = (n.as_bytes(), value.as_bytes());
+            if crate::swar::find_json_escape(nb).is_none()
+                && crate::swar::find_json_escape(vb).is_none()
+            {
+                // Neither needs escaping (the usual case): one reservation, plain copies.
+                self.sep();
+                self.out
+                    .reserve(nb.len().saturating_add(vb.len()).saturating_add(24));
+                self.out.extend_from_slice(b"{\"Name\":\"");
+                self.out.extend_from_slice(nb);
+                self.out.extend_from_slice(b"\",\"Value\":\"");
+                self.out.extend_from_slice(vb);
+                self.out.extend_from_slice(b"\"}");
+                self.comma = true;
+                return;
+            }
+        }
+        self.sep();
+        match name {
+            Some(n) => {
+                self.out.extend_from_slice(b"{\"Name\":");
+                escape_into(self.out, n);
+                self.out.extend_from_slice(b",\"Value\":");
+            }
+            None => self.out.extend_from_slice(b"{\"Value\":"),
+        }
+        escape_into(self.out, value);
+        self.out.push(b'}');
+        self.comma = true;
+    }
+
+    #[inline(always)]
+    pub(crate) fn lit_field_opt_u64(&mut self, k: &'static str, v: Option<u64>) {
+        if let Some(v) = v {
+            self.lit_field_u64(k, v);
+        }
+    }
+}
+
+fn write_u64(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i = i.saturating_sub(1);
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'0'.wrapping_add(u8::try_from(v % 10).unwrap_or(0));
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(buf.get(i..).unwrap_or_default());
+}
+
+/// Appends `s` as a quoted JSON string.
+#[inline]
+pub fn escape_into(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len().saturating_add(2));
+    out.push(b'"');
+    match crate::swar::find_json_escape(bytes) {
+        // The usual case: nothing to escape, one copy.
+        None => out.extend_from_slice(bytes),
+        Some(at) => escape_from(out, bytes, at),
+    }
+    out.push(b'"');
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the escaped body of `s` (without quotes).
+#[inline]
+pub fn escape_body(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    match crate::swar::find_json_escape(bytes) {
+        None => out.extend_from_slice(bytes),
+        Some(at) => escape_from(out, bytes, at),
+    }
+}
+
+/// Appends `bytes` escaped, `first` being the offset of the first byte that needs escaping.
+#[cold]
+fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
+    let mut start = 0;
+    let mut next = Some(first);
+    while let Some(at) = next {
+        out.extend_from_slice(bytes.get(start..at).unwrap_or_default());
+        let b = bytes.get(at).copied().unwrap_or(b' ');
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
+                out.push(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'));
+            }
+        }
+        start = at.saturating_add(1);
+        next = bytes
+            .get(start..)
+            .and_then(crate::swar::find_json_escape)
+            .map(|i| start.saturating_add(i));
+    }
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_serde_json() {
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "\r\n\t\u{5}\u{1f}\u{7f}é",
+            "\u{8}\u{c}",
+        ] {
+            let mut out = Vec::new();
+            escape_into(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+        for n in [0u64, 9, 10, 4624, u64::MAX] {
+            let mut out = Vec::new();
+            JsonWriter::new(&mut out).u64(n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+        let mut out = Vec::new();
+        JsonWriter::new(&mut out).i64(i64::MIN);
+        assert_eq!(String::from_utf8(out).unwrap(), i64::MIN.to_string());
+    }
+}

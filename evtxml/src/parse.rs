@@ -1,0 +1,1522 @@
+//! The event parser: a recursive-descent reader over [`Lexer`](crate::lexer::Lexer) tokens,
+//! matching elements on (namespace, local name).
+//!
+//! Elements of the event schema are recognised when they are in the event namespace (or in no
+//! namespace, for documents that omit the declaration). The parser is iterative where the input
+//! controls the nesting (element trees), so `max_depth` bounds memory, not stack use.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, Section};
+use crate::event::{
+    Attribute, Correlation, DataItem, DebugData, EVENT_NS, Element, Event, EventData, Execution,
+    Guid, Node, Num, Payload, ProcessingErrorData, Provider, RenderingInfo, Security, System, Time,
+    TimeCreated, UserData,
+};
+use crate::lexer::{Lex, LexError, Lexer, Resolved, Scratch, StartTag};
+use crate::limits::{Limit, Limits};
+use crate::normalize::{Repair, RepairKind};
+
+/// The namespace an element resolved to.
+#[derive(Debug)]
+enum Ns<'a> {
+    /// The event schema's namespace (`true`), or no namespace at all (`false`).
+    Event(bool),
+    /// Another namespace, or an undeclared prefix (`None`).
+    Other(Option<Cow<'a, str>>),
+}
+
+impl Ns<'_> {
+    fn is_event(&self) -> bool {
+        matches!(self, Self::Event(_))
+    }
+}
+
+/// One token of the input, comments/PIs/declarations skipped, references resolved.
+enum Tok<'a> {
+    Start(StartTag<'a>, Ns<'a>),
+    Empty(StartTag<'a>, Ns<'a>),
+    End,
+    /// Character data (references resolved) or CDATA content.
+    Text(Cow<'a, str>),
+    Eof,
+}
+
+pub(crate) fn parse<'a>(
+    xml: &'a str,
+    limits: &Limits,
+    repairs: &mut Vec<Repair>,
+    scratch: &mut Scratch,
+) -> Result<Event<'a>, Error> {
+    if xml.len() > limits.max_event_bytes {
+        return Err(Error::Limit {
+            limit: Limit::EventBytes,
+            offset: limits.max_event_bytes,
+        });
+    }
+    let mut p = Parser {
+        xml,
+        lx: Lexer::with_scratch(xml, scratch),
+        limits: *limits,
+        repairs,
+        items: 0,
+        tok_start: 0,
+    };
+    let result = p.document();
+    p.lx.into_scratch(scratch);
+    result
+}
+
+struct Parser<'a, 'r> {
+    xml: &'a str,
+    lx: Lexer<'a>,
+    limits: Limits,
+    repairs: &'r mut Vec<Repair>,
+    items: usize,
+    /// Byte offset where the last token began.
+    tok_start: usize,
+}
+
+/// Re-borrows `part` (a slice of `src`) with the lifetime of `src`.
+pub(crate) fn rebase<'a>(src: &'a str, part: &str) -> Option<&'a str> {
+    let start = part.as_ptr().addr().checked_sub(src.as_ptr().addr())?;
+    src.get(start..start.checked_add(part.len())?)
+}
+
+/// `true` for characters XML 1.0 does not allow (C0 controls but TAB, LF, CR; U+FFFE/U+FFFF).
+fn is_illegal_char(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+fn append<'a>(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+    match acc {
+        None => *acc = Some(piece),
+        Some(a) => {
+            if a.is_empty() {
+                *a = piece;
+            } else if !piece.is_empty() {
+                a.to_mut().push_str(&piece);
+            }
+        }
+    }
+}
+
+/// Parses a decimal number of type `T`.
+pub(crate) fn dec<T: TryFrom<u64>>(s: &str) -> Option<T> {
+    if s.is_empty() {
+        return None;
+    }
+    // Digits only, accumulated with overflow checks: what `str::parse` accepts for unsigned
+    // types, in one pass.
+    let mut v: u64 = 0;
+    for &b in s.as_bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    T::try_from(v).ok()
+}
+
+#[expect(
+    clippy::indexing_slicing,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    reason = "const table construction, i < 256"
+)]
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => 0xFF,
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The value of one hexadecimal digit.
+#[inline]
+fn hex_digit(b: u8) -> Option<u8> {
+    HEX_VALUE.get(usize::from(b)).copied().filter(|&d| d < 16)
+}
+
+/// Parses `0x`-prefixed hexadecimal (or plain decimal) into a `u64`.
+pub(crate) fn hex64(s: &str) -> Option<u64> {
+    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(h) if !h.is_empty() => {
+            // Hex digits only, accumulated with an overflow check (as `from_str_radix`).
+            let mut v: u64 = 0;
+            for &c in h.as_bytes() {
+                let d = u64::from(hex_digit(c)?);
+                if v > u64::MAX >> 4 {
+                    return None;
+                }
+                v = v.wrapping_shl(4) | d;
+            }
+            Some(v)
+        }
+        Some(_) => None,
+        None => dec(s),
+    }
+}
+
+/// Parses a GUID with or without braces, in any case.
+pub(crate) fn guid(s: &str) -> Option<u128> {
+    let inner = s
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(s);
+    let b = inner.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    // 32 digits in two 64-bit halves, dashes at 8, 13, 18 and 23.
+    let (mut hi, mut lo, mut n) = (0u64, 0u64, 0u32);
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let d = u64::from(hex_digit(c)?);
+        if n < 16 {
+            hi = hi.wrapping_shl(4) | d;
+        } else {
+            lo = lo.wrapping_shl(4) | d;
+        }
+        n = n.wrapping_add(1);
+    }
+    Some(u128::from(hi).wrapping_shl(64) | u128::from(lo))
+}
+
+pub(crate) fn num_dec<'a, T: TryFrom<u64>>(raw: Cow<'a, str>) -> Num<'a, T> {
+    let value = dec(&raw);
+    Num { raw, value }
+}
+
+pub(crate) fn num_hex(raw: Cow<'_, str>) -> Num<'_, u64> {
+    let value = hex64(&raw);
+    Num { raw, value }
+}
+
+pub(crate) fn make_guid(raw: Cow<'_, str>) -> Guid<'_> {
+    let value = guid(&raw);
+    Guid { raw, value }
+}
+
+pub(crate) fn make_time(raw: Cow<'_, str>) -> Time<'_> {
+    let value = crate::time::Timestamp::parse(&raw);
+    Time { raw, value }
+}
+
+impl<'a> Parser<'a, '_> {
+    fn offset(&self) -> usize {
+        self.lx.position()
+    }
+
+    fn repair(&mut self, kind: RepairKind, section: Section) {
+        let offset = self.tok_start;
+        self.repairs.push(Repair {
+            kind,
+            section,
+            offset,
+        });
+    }
+
+    fn count_item(&mut self) -> Result<(), Error> {
+        self.items = self.items.saturating_add(1);
+        if self.items > self.limits.max_items {
+            return Err(Error::Limit {
+                limit: Limit::Items,
+                offset: self.tok_start,
+            });
+        }
+        Ok(())
+    }
+
+    fn lex_error(e: LexError, section: Section) -> Error {
+        if e.truncated {
+            Error::Truncated {
+                section,
+                offset: e.offset,
+            }
+        } else {
+            Error::Xml {
+                section,
+                offset: e.offset,
+                reason: e.reason,
+            }
+        }
+    }
+
+    fn ns_of(&self, tag: &StartTag<'a>) -> Ns<'a> {
+        match self.lx.resolve_tag(tag) {
+            Resolved::Unbound => Ns::Event(false),
+            Resolved::EventNs => Ns::Event(true),
+            Resolved::Bound(uri) => Ns::Other(Some(uri)),
+            Resolved::UnknownPrefix => Ns::Other(None),
+        }
+    }
+
+    /// [`next`](Self::next) where only elements matter: whitespace-only text is skipped by the
+    /// lexer (pretty-printed input has it between every element).
+    fn snext(&mut self, section: Section) -> Result<Tok<'a>, Error> {
+        self.lx.skip_blank = true;
+        let t = self.next(section);
+        self.lx.skip_blank = false;
+        t
+    }
+
+    fn next(&mut self, section: Section) -> Result<Tok<'a>, Error> {
+        self.tok_start = self.lx.position();
+        let t = self.lx.next().map_err(|e| Self::lex_error(e, section))?;
+        Ok(match t {
+            Lex::Start(s, empty) => {
+                let ns = self.ns_of(&s);
+                if empty {
+                    Tok::Empty(s, ns)
+                } else {
+                    Tok::Start(s, ns)
+                }
+            }
+            Lex::End => Tok::End,
+            // Whitespace between elements (pretty-printed input) needs no resolution.
+            Lex::Text(raw) if is_blank(raw) => Tok::Text(Cow::Borrowed(raw)),
+            Lex::Text(raw) => Tok::Text(self.resolve(raw, section)),
+            Lex::CData(c) => {
+                if c.chars().any(is_illegal_char) {
+                    self.repair(RepairKind::IllegalCharacter, section);
+                }
+                Tok::Text(Cow::Borrowed(c))
+            }
+            Lex::DocType => {
+                return Err(Error::Dtd {
+                    offset: self.tok_start,
+                });
+            }
+            Lex::Eof => Tok::Eof,
+        })
+    }
+
+    /// Resolves references in raw text or an attribute value: the five predefined entities and
+    /// character references. Reports characters XML forbids and undefined entities (kept as
+    /// literal text). Borrows unless a reference had to be resolved.
+    fn resolve(&mut self, raw: &'a str, section: Section) -> Cow<'a, str> {
+        let bytes = raw.as_bytes();
+        // Whether there is a reference, and a byte that may make the text illegal (a control
+        // character other than TAB/LF/CR, or 0xEF): one scan each at most.
+        let amp = crate::swar::find_byte(bytes, b'&');
+        let suspicious = match amp {
+            Some(at) => bytes
+                .get(..at)
+                .and_then(crate::swar::find_suspicious)
+                .or_else(|| {
+                    bytes
+                        .get(at.saturating_add(1)..)
+                        .and_then(crate::swar::find_suspicious)
+                })
+                .is_some(),
+            None => crate::swar::find_suspicious(bytes).is_some(),
+        };
+        let amp = amp.is_some();
+        if suspicious && raw.chars().any(is_illegal_char) {
+            self.repair(RepairKind::IllegalCharacter, section);
+        }
+        if !amp {
+            return Cow::Borrowed(raw);
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(i) = crate::swar::find_byte(rest.as_bytes(), b'&') {
+            out.push_str(rest.get(..i).unwrap_or_default());
+            let after = rest.get(i.saturating_add(1)..).unwrap_or_default();
+            // A reference name longer than 32 bytes is not one: only the first 33 bytes matter.
+            let semi = after.as_bytes().iter().take(33).position(|&c| c == b';');
+            match semi {
+                Some(j) if j > 0 && j <= 32 => {
+                    let name = after.get(..j).unwrap_or_default();
+                    let resolved = match name {
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "amp" => Some('&'),
+                        "apos" => Some('\''),
+                        "quot" => Some('"'),
+                        _ => name.strip_prefix('#').and_then(|n| {
+                            let code = match n.strip_prefix('x') {
+                                Some(h) => u32::from_str_radix(h, 16).ok(),
+                                None => dec::<u32>(n),
+                            };
+                            code.filter(|&c| c != 0).and_then(char::from_u32)
+                        }),
+                    };
+                    match resolved {
+                        Some(c) => {
+                            if is_illegal_char(c) {
+                                self.repair(RepairKind::IllegalCharacter, section);
+                            }
+                            out.push(c);
+                        }
+                        None => {
+                            self.repair(RepairKind::UndefinedEntity, section);
+                            out.push('&');
+                            out.push_str(name);
+                            out.push(';');
+                        }
+                    }
+                    rest = after.get(j.saturating_add(1)..).unwrap_or_default();
+                }
+                _ => {
+                    self.repair(RepairKind::UndefinedEntity, section);
+                    out.push('&');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        Cow::Owned(out)
+    }
+
+    /// Enforces `max_text_bytes` on a value.
+    #[inline]
+    fn check_text_len(&self, raw: &str) -> Result<(), Error> {
+        if raw.len() > self.limits.max_text_bytes {
+            return Err(Error::Limit {
+                limit: Limit::TextBytes,
+                offset: self.tok_start,
+            });
+        }
+        Ok(())
+    }
+
+    /// Resolves an attribute value, enforcing `max_text_bytes`.
+    fn attr_value(&mut self, raw: &'a str, section: Section) -> Result<Cow<'a, str>, Error> {
+        self.check_text_len(raw)?;
+        Ok(self.resolve(raw, section))
+    }
+
+    /// Calls `f(local_name, value)` for each attribute of the start tag just read (`xmlns`
+    /// declarations skipped); `f` returns `false` for an attribute it does not know.
+    fn attributes(
+        &mut self,
+        _s: &StartTag<'a>,
+        section: Section,
+        mut f: impl FnMut(&str, Cow<'a, str>) -> bool,
+    ) -> Result<(), Error> {
+        let attrs = core::mem::take(&mut self.lx.attrs);
+        let result = (|| {
+            if attrs.len() > self.limits.max_attributes {
+                return Err(Error::Limit {
+                    limit: Limit::Attributes,
+                    offset: self.tok_start,
+                });
+            }
+            for a in &attrs {
+                if a.name.starts_with('x') && (a.name == "xmlns" || a.name.starts_with("xmlns:")) {
+                    continue;
+                }
+                let v = if a.clean {
+                    self.check_text_len(a.value)?;
+                    Cow::Borrowed(a.value)
+                } else {
+                    self.attr_value(a.value, section)?
+                };
+                let local = match crate::lexer::colon(a.name) {
+                    Some(i) => a.name.get(i.saturating_add(1)..).unwrap_or(a.name),
+                    None => a.name,
+                };
+                if !f(local, v) {
+                    self.repair(RepairKind::UnknownAttribute, section);
+                }
+            }
+            Ok(())
+        })();
+        self.lx.attrs = attrs;
+        result
+    }
+
+    /// Reads the text content of an element whose start tag was just read, through its end tag.
+    fn text(&mut self, section: Section, depth: usize) -> Result<Cow<'a, str>, Error> {
+        // Fast path: `<x>text</x>`, the shape of nearly every value.
+        self.tok_start = self.lx.position();
+        if let Some((raw, clean)) = self.lx.simple_content() {
+            if raw.len() > self.limits.max_text_bytes {
+                return Err(Error::Limit {
+                    limit: Limit::TextBytes,
+                    offset: self.tok_start,
+                });
+            }
+            // Clean text (and blank text, which `resolve` returns as is) needs no resolution.
+            return Ok(if clean {
+                Cow::Borrowed(raw)
+            } else {
+                self.resolve(raw, section)
+            });
+        }
+        let mut acc: Option<Cow<'a, str>> = None;
+        loop {
+            match self.next(section)? {
+                Tok::Text(t) => append(&mut acc, t),
+                Tok::Start(s, ns) => {
+                    self.repair(RepairKind::UnknownElement, section);
+                    self.tree(s, ns, false, depth.saturating_add(1), section)?;
+                }
+                Tok::Empty(..) => self.repair(RepairKind::UnknownElement, section),
+                Tok::End => break,
+                Tok::Eof => {
+                    return Err(Error::Truncated {
+                        section,
+                        offset: self.offset(),
+                    });
+                }
+            }
+            if acc
+                .as_ref()
+                .is_some_and(|a| a.len() > self.limits.max_text_bytes)
+            {
+                return Err(Error::Limit {
+                    limit: Limit::TextBytes,
+                    offset: self.tok_start,
+                });
+            }
+        }
+        Ok(acc.unwrap_or(Cow::Borrowed("")))
+    }
+
+    /// Skips the content of an attribute-only element (`<Provider …>\n</Provider>`).
+    fn no_content(&mut self, section: Section, depth: usize) -> Result<(), Error> {
+        // Fast path: whitespace (pretty-printed input) or nothing, then the end tag.
+        if self.lx.blank_content(self.limits.max_text_bytes) {
+            return Ok(());
+        }
+        let t = self.text(section, depth)?;
+        if !is_blank(&t) {
+            self.repair(RepairKind::StrayText, section);
+        }
+        Ok(())
+    }
+
+    fn check_depth(&self, depth: usize) -> Result<(), Error> {
+        if depth > self.limits.max_depth {
+            return Err(Error::Limit {
+                limit: Limit::Depth,
+                offset: self.tok_start,
+            });
+        }
+        Ok(())
+    }
+
+    fn new_element(
+        &mut self,
+        s: &StartTag<'a>,
+        ns: Ns<'a>,
+        section: Section,
+    ) -> Result<Element<'a>, Error> {
+        self.count_item()?;
+        let namespace = match ns {
+            Ns::Event(true) => Some(Cow::Borrowed(EVENT_NS)),
+            Ns::Event(false) => None,
+            Ns::Other(u) => u,
+        };
+        let attrs = core::mem::take(&mut self.lx.attrs);
+        let result = (|| {
+            if attrs.len() > self.limits.max_attributes {
+                return Err(Error::Limit {
+                    limit: Limit::Attributes,
+                    offset: self.tok_start,
+                });
+            }
+            let mut attributes = Vec::with_capacity(attrs.len());
+            for a in &attrs {
+                let value = self.attr_value(a.value, section)?;
+                attributes.push(Attribute {
+                    name: Cow::Borrowed(a.name),
+                    value,
+                });
+            }
+            Ok(attributes)
+        })();
+        self.lx.attrs = attrs;
+        Ok(Element {
+            name: Cow::Borrowed(s.name),
+            namespace,
+            attributes: result?,
+            children: Vec::new(),
+        })
+    }
+
+    /// Reads a whole element tree whose start tag `s` was just read (iteratively).
+    fn tree(
+        &mut self,
+        s: StartTag<'a>,
+        ns: Ns<'a>,
+        empty: bool,
+        depth: usize,
+        section: Section,
+    ) -> Result<Element<'a>, Error> {
+        self.check_depth(depth)?;
+        let root = self.new_element(&s, ns, section)?;
+        if empty {
+            return Ok(root);
+        }
+        let mut stack: Vec<Element<'a>> = vec![root];
+        loop {
+            match self.next(section)? {
+                Tok::Start(s, ns) => {
+                    self.check_depth(depth.saturating_add(stack.len()))?;
+                    let el = self.new_element(&s, ns, section)?;
+                    stack.push(el);
+                }
+                Tok::Empty(s, ns) => {
+                    let el = self.new_element(&s, ns, section)?;
+                    if let Some(top) = stack.last_mut() {
+                        top.children.push(Node::Element(el));
+                    }
+                }
+                Tok::Text(t) => {
+                    let Some(top) = stack.last_mut() else {
+                        continue;
+                    };
+                    if let Some(Node::Text(prev)) = top.children.last_mut() {
+                        prev.to_mut().push_str(&t);
+                        if prev.len() > self.limits.max_text_bytes {
+                            return Err(Error::Limit {
+                                limit: Limit::TextBytes,
+                                offset: self.tok_start,
+                            });
+                        }
+                    } else {
+                        top.children.push(Node::Text(t));
+                        self.count_item()?;
+                    }
+                }
+                Tok::End => {
+                    let Some(done) = stack.pop() else { continue };
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(Node::Element(done)),
+                        None => return Ok(done),
+                    }
+                }
+                Tok::Eof => {
+                    return Err(Error::Truncated {
+                        section,
+                        offset: self.offset(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn document(&mut self) -> Result<Event<'a>, Error> {
+        // Prolog: declaration, comments, PIs and whitespace only.
+        let (root, root_empty) = loop {
+            match self.snext(Section::Document)? {
+                Tok::Start(s, ns) => break ((s, ns), false),
+                Tok::Empty(s, ns) => break ((s, ns), true),
+                Tok::Text(t) if is_blank(&t) => {}
+                Tok::Eof => {
+                    return Err(Error::Truncated {
+                        section: Section::Document,
+                        offset: self.offset(),
+                    });
+                }
+                _ => {
+                    return Err(Error::NotAnEvent {
+                        offset: self.tok_start,
+                    });
+                }
+            }
+        };
+        let (s, ns) = root;
+        if !ns.is_event() || s.local() != "Event" {
+            return Err(Error::NotAnEvent {
+                offset: self.tok_start,
+            });
+        }
+        self.attributes(&s, Section::Document, |_, _| false)?;
+        if root_empty {
+            return Err(Error::NoSystem);
+        }
+        let mut event = Event::default();
+        let mut have_system = false;
+        match self.event_children(&mut event, &mut have_system) {
+            Ok(()) => {}
+            Err(e @ (Error::Limit { .. } | Error::Dtd { .. })) => return Err(e),
+            Err(e) if have_system => {
+                let offset = match e {
+                    Error::Xml { offset, .. } | Error::Truncated { offset, .. } => offset,
+                    _ => self.tok_start,
+                };
+                let section = match e {
+                    Error::Xml { section, .. } | Error::Truncated { section, .. } => section,
+                    _ => Section::Document,
+                };
+                self.repairs.push(Repair {
+                    kind: RepairKind::Truncated(e),
+                    section,
+                    offset,
+                });
+                return Ok(event);
+            }
+            Err(e) => return Err(e),
+        }
+        if !have_system {
+            return Err(Error::NoSystem);
+        }
+        // Epilog: only whitespace, comments and PIs may follow the root.
+        loop {
+            match self.snext(Section::Document) {
+                Ok(Tok::Eof) => break,
+                Ok(Tok::Text(t)) if is_blank(&t) => {}
+                Ok(_) | Err(_) => {
+                    self.repair(RepairKind::TrailingContent, Section::Document);
+                    break;
+                }
+            }
+        }
+        Ok(event)
+    }
+
+    fn event_children(
+        &mut self,
+        event: &mut Event<'a>,
+        have_system: &mut bool,
+    ) -> Result<(), Error> {
+        loop {
+            let (s, ns, empty) = match self.snext(Section::Document)? {
+                Tok::Start(s, ns) => (s, ns, false),
+                Tok::Empty(s, ns) => (s, ns, true),
+                Tok::End => return Ok(()),
+                Tok::Eof => {
+                    let section = if *have_system {
+                        Section::Document
+                    } else {
+                        Section::System
+                    };
+                    return Err(Error::Truncated {
+                        section,
+                        offset: self.offset(),
+                    });
+                }
+                Tok::Text(t) => {
+                    if !is_blank(&t) {
+                        self.repair(RepairKind::StrayText, Section::Document);
+                    }
+                    continue;
+                }
+            };
+            let local = if ns.is_event() {
+                s.local().to_owned_if_known()
+            } else {
+                None
+            };
+            match local {
+                Some(Known::System) if !*have_system => {
+                    self.system(&s, empty, &mut event.system)?;
+                    *have_system = true;
+                }
+                Some(Known::RenderingInfo) if event.rendering_info.is_none() => {
+                    let ri = event.rendering_info.insert(RenderingInfo::default());
+                    self.rendering_info(&s, empty, ri)?;
+                }
+                Some(
+                    k @ (Known::EventData
+                    | Known::UserData
+                    | Known::DebugData
+                    | Known::ProcessingErrorData),
+                ) if matches!(event.payload, Payload::None) => {
+                    self.payload(k, &s, empty, &mut event.payload)?;
+                }
+                Some(_) => {
+                    self.repair(RepairKind::Duplicate, Section::Other);
+                    let el = self.tree(s, ns, empty, 2, Section::Other)?;
+                    event.other.push(el);
+                }
+                None => {
+                    self.repair(RepairKind::UnknownElement, Section::Other);
+                    let el = self.tree(s, ns, empty, 2, Section::Other)?;
+                    event.other.push(el);
+                }
+            }
+        }
+    }
+
+    fn system(&mut self, s: &StartTag<'a>, empty: bool, sys: &mut System<'a>) -> Result<(), Error> {
+        const SEC: Section = Section::System;
+        self.attributes(s, SEC, |_, _| false)?;
+        if empty {
+            return Ok(());
+        }
+        // How unprefixed names resolve among the children (the same for all of them: the
+        // fast paths declare nothing, the general path's declarations end with their element).
+        let default_ns = self.lx.default_ns();
+        loop {
+            // Fast paths: `<EventID>4624</EventID>` and the other value fields, read in one
+            // step; `<Execution ProcessID="4" ThreadID="8"/>` (or with blank content) and the
+            // other attribute-only fields, read as the empty element they amount to. Anything
+            // they do not cover goes through the general path below.
+            let mut fast = None;
+            let peeked = default_ns.and_then(|ns| Some((self.lx.peek_element_name()?, ns)));
+            if let Some(((name, i), ns)) = peeked {
+                let f = name
+                    .to_owned_if_system()
+                    .filter(|&f| !self.system_field_present(sys, f));
+                match f {
+                    Some(f) if f.is_value() => {
+                        let el = self
+                            .lx
+                            .value_element_after(name, i)
+                            .filter(|el| el.value.len() <= self.limits.max_text_bytes);
+                        if let Some(el) = el {
+                            self.lx.commit_value(&el);
+                            self.tok_start = el.text_start;
+                            self.system_value(f, Cow::Borrowed(el.value), sys);
+                            continue;
+                        }
+                    }
+                    Some(_) => {
+                        fast = self
+                            .lx
+                            .attr_element_after(name, i, self.limits.max_text_bytes)
+                            .map(|(s, end)| (s, end, ns));
+                    }
+                    None => {}
+                }
+            }
+            let (s, ns, empty) = if let Some((s, end, ns)) = fast {
+                self.tok_start = self.lx.position();
+                self.lx.commit_to(end);
+                (s, Ns::Event(ns), true)
+            } else {
+                match self.snext(SEC)? {
+                    Tok::Start(s, ns) => (s, ns, false),
+                    Tok::Empty(s, ns) => (s, ns, true),
+                    Tok::End => return Ok(()),
+                    Tok::Eof => {
+                        return Err(Error::Truncated {
+                            section: SEC,
+                            offset: self.offset(),
+                        });
+                    }
+                    Tok::Text(t) => {
+                        if !is_blank(&t) {
+                            self.repair(RepairKind::StrayText, SEC);
+                        }
+                        continue;
+                    }
+                }
+            };
+            let name = if ns.is_event() {
+                s.local().to_owned_if_system()
+            } else {
+                None
+            };
+            let Some(name) = name else {
+                self.repair(RepairKind::UnknownElement, SEC);
+                let el = self.tree(s, ns, empty, 3, SEC)?;
+                sys.other.push(el);
+                continue;
+            };
+            if self.system_field_present(sys, name) {
+                self.repair(RepairKind::Duplicate, SEC);
+                let el = self.tree(s, ns, empty, 3, SEC)?;
+                sys.other.push(el);
+                continue;
+            }
+            match name {
+                SysField::Provider => {
+                    let mut p = Provider::default();
+                    self.attributes(&s, SEC, |k, v| {
+                        match k {
+                            "Name" => p.name = Some(v),
+                            "Guid" => p.guid = Some(make_guid(v)),
+                            "EventSourceName" => p.event_source_name = Some(v),
+                            _ => return false,
+                        }
+                        true
+                    })?;
+                    if p.guid
+                        .as_ref()
+                        .is_some_and(|g| g.value.is_none() && !g.raw.is_empty())
+                    {
+                        self.repair(RepairKind::InvalidValue, SEC);
+                    }
+                    sys.provider = Some(p);
+                    if !empty {
+                        self.no_content(SEC, 3)?;
+                    }
+                }
+                SysField::EventId => {
+                    let mut q = None;
+                    self.attributes(&s, SEC, |k, v| {
+                        if k == "Qualifiers" {
+                            q = Some(v);
+                            true
+                        } else {
+                            false
+                        }
+                    })?;
+                    if let Some(q) = q {
+                        let n = num_dec(q);
+                        self.check_num(&n);
+                        sys.qualifiers = Some(n);
+                    }
+                    let t = self.value(&s, empty, SEC)?;
+                    self.system_value(name, t, sys);
+                }
+                SysField::Version
+                | SysField::Level
+                | SysField::Task
+                | SysField::Opcode
+                | SysField::Keywords
+                | SysField::EventRecordId
+                | SysField::Channel
+                | SysField::Computer
+                | SysField::Container => {
+                    let t = self.value(&s, empty, SEC)?;
+                    self.system_value(name, t, sys);
+                }
+                SysField::TimeCreated => {
+                    let mut t = TimeCreated::default();
+                    self.attributes(&s, SEC, |k, v| {
+                        match k {
+                            "SystemTime" => t.system_time = Some(make_time(v)),
+                            "RawTime" => t.raw_time = Some(num_dec(v)),
+                            _ => return false,
+                        }
+                        true
+                    })?;
+                    if t.system_time.as_ref().is_some_and(|x| x.value.is_none())
+                        || t.raw_time.as_ref().is_some_and(|x| x.value.is_none())
+                    {
+                        self.repair(RepairKind::InvalidValue, SEC);
+                    }
+                    sys.time_created = Some(t);
+                    if !empty {
+                        self.no_content(SEC, 3)?;
+                    }
+                }
+                SysField::Correlation => {
+                    let mut c = Correlation::default();
+                    self.attributes(&s, SEC, |k, v| {
+                        match k {
+                            "ActivityID" => c.activity_id = Some(make_guid(v)),
+                            "RelatedActivityID" => c.related_activity_id = Some(make_guid(v)),
+                            _ => return false,
+                        }
+                        true
+                    })?;
+                    if [&c.activity_id, &c.related_activity_id]
+                        .into_iter()
+                        .flatten()
+                        .any(|g| g.value.is_none())
+                    {
+                        self.repair(RepairKind::InvalidValue, SEC);
+                    }
+                    sys.correlation = Some(c);
+                    if !empty {
+                        self.no_content(SEC, 3)?;
+                    }
+                }
+                SysField::Execution => {
+                    let mut x = Execution::default();
+                    let mut bad = false;
+                    self.attributes(&s, SEC, |k, v| {
+                        match k {
+                            "ProcessID" => x.process_id = Some(num_dec(v)),
+                            "ThreadID" => x.thread_id = Some(num_dec(v)),
+                            "ProcessorID" => x.processor_id = Some(num_dec(v)),
+                            "SessionID" => x.session_id = Some(num_dec(v)),
+                            "KernelTime" => x.kernel_time = Some(num_dec(v)),
+                            "UserTime" => x.user_time = Some(num_dec(v)),
+                            "ProcessorTime" => x.processor_time = Some(num_dec(v)),
+                            _ => return false,
+                        }
+                        true
+                    })?;
+                    for n in [&x.process_id, &x.thread_id, &x.processor_id, &x.session_id]
+                        .into_iter()
+                        .flatten()
+                    {
+                        bad |= n.value.is_none();
+                    }
+                    for n in [&x.kernel_time, &x.user_time, &x.processor_time]
+                        .into_iter()
+                        .flatten()
+                    {
+                        bad |= n.value.is_none();
+                    }
+                    if bad {
+                        self.repair(RepairKind::InvalidValue, SEC);
+                    }
+                    sys.execution = Some(x);
+                    if !empty {
+                        self.no_content(SEC, 3)?;
+                    }
+                }
+                SysField::Security => {
+                    let mut sec = Security::default();
+                    self.attributes(&s, SEC, |k, v| {
+                        if k == "UserID" {
+                            sec.user_id = Some(v);
+                            true
+                        } else {
+                            false
+                        }
+                    })?;
+                    sys.security = Some(sec);
+                    if !empty {
+                        self.no_content(SEC, 3)?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stores the text of a value field (see [`SysField::is_value`]).
+    fn system_value(&mut self, f: SysField, t: Cow<'a, str>, sys: &mut System<'a>) {
+        match f {
+            SysField::EventId => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.event_id = Some(n);
+            }
+            SysField::Version => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.version = Some(n);
+            }
+            SysField::Level => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.level = Some(n);
+            }
+            SysField::Task => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.task = Some(n);
+            }
+            SysField::Opcode => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.opcode = Some(n);
+            }
+            SysField::Keywords => {
+                let n = num_hex(t);
+                self.check_num(&n);
+                sys.keywords = Some(n);
+            }
+            SysField::EventRecordId => {
+                let n = num_dec(t);
+                self.check_num(&n);
+                sys.event_record_id = Some(n);
+            }
+            SysField::Channel => sys.channel = Some(t),
+            SysField::Computer => sys.computer = Some(t),
+            SysField::Container => sys.container = Some(t),
+            SysField::Provider
+            | SysField::TimeCreated
+            | SysField::Correlation
+            | SysField::Execution
+            | SysField::Security => {}
+        }
+    }
+
+    fn system_field_present(&self, sys: &System<'a>, f: SysField) -> bool {
+        match f {
+            SysField::Provider => sys.provider.is_some(),
+            SysField::EventId => sys.event_id.is_some(),
+            SysField::Version => sys.version.is_some(),
+            SysField::Level => sys.level.is_some(),
+            SysField::Task => sys.task.is_some(),
+            SysField::Opcode => sys.opcode.is_some(),
+            SysField::Keywords => sys.keywords.is_some(),
+            SysField::TimeCreated => sys.time_created.is_some(),
+            SysField::EventRecordId => sys.event_record_id.is_some(),
+            SysField::Correlation => sys.correlation.is_some(),
+            SysField::Execution => sys.execution.is_some(),
+            SysField::Channel => sys.channel.is_some(),
+            SysField::Computer => sys.computer.is_some(),
+            SysField::Container => sys.container.is_some(),
+            SysField::Security => sys.security.is_some(),
+        }
+    }
+
+    /// Reports a number that does not parse; an empty (or whitespace-only, as pretty printers
+    /// write empty elements) value is simply absent.
+    fn check_num<T>(&mut self, n: &Num<'a, T>) {
+        if n.value.is_none() && !is_blank(&n.raw) {
+            self.repair(RepairKind::InvalidValue, Section::System);
+        }
+    }
+
+    /// The text of a value element (`<X>text</X>` or `<X/>`), attributes other than the
+    /// expected ones being reported by the caller.
+    fn value(
+        &mut self,
+        s: &StartTag<'a>,
+        empty: bool,
+        section: Section,
+    ) -> Result<Cow<'a, str>, Error> {
+        let _ = s;
+        if empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        self.text(section, 3)
+    }
+
+    fn payload(
+        &mut self,
+        kind: Known,
+        s: &StartTag<'a>,
+        empty: bool,
+        payload: &mut Payload<'a>,
+    ) -> Result<(), Error> {
+        const SEC: Section = Section::Payload;
+        match kind {
+            Known::EventData => {
+                let mut name = None;
+                self.attributes(s, SEC, |k, v| {
+                    if k == "Name" {
+                        name = Some(v);
+                        true
+                    } else {
+                        false
+                    }
+                })?;
+                let d = match payload {
+                    Payload::EventData(d) => d,
+                    _ => {
+                        *payload = Payload::EventData(EventData {
+                            name,
+                            items: Vec::with_capacity(32),
+                            ..EventData::default()
+                        });
+                        match payload {
+                            Payload::EventData(d) => d,
+                            _ => return Ok(()),
+                        }
+                    }
+                };
+                if !empty {
+                    self.event_data(d)?;
+                }
+            }
+            Known::UserData => {
+                self.attributes(s, SEC, |_, _| false)?;
+                *payload = Payload::UserData(UserData::default());
+                let Payload::UserData(u) = payload else {
+                    return Ok(());
+                };
+                if !empty {
+                    self.user_data(u)?;
+                }
+            }
+            Known::DebugData => {
+                self.attributes(s, SEC, |_, _| false)?;
+                *payload = Payload::DebugData(DebugData::default());
+                let Payload::DebugData(d) = payload else {
+                    return Ok(());
+                };
+                if !empty {
+                    self.fields(&mut d.fields)?;
+                }
+            }
+            Known::ProcessingErrorData => {
+                self.attributes(s, SEC, |_, _| false)?;
+                let mut fields = Vec::new();
+                let res = if empty {
+                    Ok(())
+                } else {
+                    self.fields(&mut fields)
+                };
+                let mut p = ProcessingErrorData::default();
+                for f in fields {
+                    match f.name.as_deref() {
+                        Some("ErrorCode") if p.error_code.is_none() => {
+                            let n = num_dec(f.value);
+                            if n.value.is_none() {
+                                self.repair(RepairKind::InvalidValue, SEC);
+                            }
+                            p.error_code = Some(n);
+                        }
+                        Some("DataItemName") if p.data_item_name.is_none() => {
+                            p.data_item_name = Some(f.value);
+                        }
+                        Some("EventPayload") if p.event_payload.is_none() => {
+                            p.event_payload = Some(f.value);
+                        }
+                        _ => self.repair(RepairKind::UnknownElement, SEC),
+                    }
+                }
+                *payload = Payload::ProcessingErrorData(p);
+                res?;
+            }
+            Known::System | Known::RenderingInfo => {}
+        }
+        Ok(())
+    }
+
+    /// Reads `<Name>value</Name>` children as ordered fields (DebugData, ProcessingErrorData).
+    fn fields(&mut self, out: &mut Vec<DataItem<'a>>) -> Result<(), Error> {
+        const SEC: Section = Section::Payload;
+        loop {
+            let (s, empty) = match self.snext(SEC)? {
+                Tok::Start(s, _) => (s, false),
+                Tok::Empty(s, _) => (s, true),
+                Tok::End => return Ok(()),
+                Tok::Eof => {
+                    return Err(Error::Truncated {
+                        section: SEC,
+                        offset: self.offset(),
+                    });
+                }
+                Tok::Text(t) => {
+                    if !is_blank(&t) {
+                        self.repair(RepairKind::StrayText, SEC);
+                    }
+                    continue;
+                }
+            };
+            self.count_item()?;
+            self.attributes(&s, SEC, |_, _| false)?;
+            let name: Cow<'a, str> = Cow::Borrowed(s.local());
+            let value = if empty {
+                Cow::Borrowed("")
+            } else {
+                self.text(SEC, 3)?
+            };
+            out.push(DataItem {
+                name: Some(name),
+                value,
+            });
+        }
+    }
+
+    fn event_data(&mut self, d: &mut EventData<'a>) -> Result<(), Error> {
+        const SEC: Section = Section::Payload;
+        // Unprefixed names resolve the same way for all items (see `system`).
+        let fast_ns = self.lx.default_ns().is_some();
+        loop {
+            // Fast path: the usual `<Data Name="n">text</Data>`, read in one step when it
+            // needs nothing the general path below would report (limits checked the same way).
+            if let Some(item) = fast_ns.then(|| self.lx.peek_data_item()).flatten() {
+                let max = self.limits.max_text_bytes;
+                if item.value.len() <= max
+                    && item
+                        .name
+                        .is_none_or(|n| n.len() <= max && self.limits.max_attributes >= 1)
+                {
+                    self.tok_start = self.lx.position();
+                    self.count_item()?;
+                    self.lx.commit(&item);
+                    d.items.push(DataItem {
+                        name: item.name.map(Cow::Borrowed),
+                        value: Cow::Borrowed(item.value),
+                    });
+                    continue;
+                }
+            }
+            let (s, ns, empty) = match self.snext(SEC)? {
+                Tok::Start(s, ns) => (s, ns, false),
+                Tok::Empty(s, ns) => (s, ns, true),
+                Tok::End => return Ok(()),
+                Tok::Eof => {
+                    return Err(Error::Truncated {
+                        section: SEC,
+                        offset: self.offset(),
+                    });
+                }
+                Tok::Text(t) => {
+                    if !is_blank(&t) {
+                        self.repair(RepairKind::StrayText, SEC);
+                    }
+                    continue;
+                }
+            };
+            let local = s.local();
+            match (ns.is_event(), local) {
+                (true, "Data") => {
+                    self.count_item()?;
+                    let mut name = None;
+                    self.attributes(&s, SEC, |k, v| {
+                        if k == "Name" {
+                            name = Some(v);
+                            true
+                        } else {
+                            false
+                        }
+                    })?;
+                    let value = if empty {
+                        Cow::Borrowed("")
+                    } else {
+                        self.text(SEC, 3)?
+                    };
+                    d.items.push(DataItem { name, value });
+                }
+                (true, "Binary") if d.binary.is_none() => {
+                    self.attributes(&s, SEC, |_, _| false)?;
+                    let v = if empty {
+                        Cow::Borrowed("")
+                    } else {
+                        self.text(SEC, 3)?
+                    };
+                    d.binary = Some(v);
+                }
+                (true, "ComplexData") => {
+                    let el = self.tree(s, ns, empty, 3, SEC)?;
+                    d.other.push(el);
+                }
+                _ => {
+                    self.repair(RepairKind::UnknownElement, SEC);
+                    let el = self.tree(s, ns, empty, 3, SEC)?;
+                    d.other.push(el);
+                }
+            }
+        }
+    }
+
+    fn user_data(&mut self, u: &mut UserData<'a>) -> Result<(), Error> {
+        const SEC: Section = Section::Payload;
+        let inner_start = self.offset();
+        loop {
+            match self.next(SEC)? {
+                Tok::Start(s, ns) => {
+                    let el = self.tree(s, ns, false, 3, SEC)?;
+                    u.children.push(Node::Element(el));
+                }
+                Tok::Empty(s, ns) => {
+                    let el = self.tree(s, ns, true, 3, SEC)?;
+                    u.children.push(Node::Element(el));
+                }
+                Tok::Text(t) => {
+                    if let Some(Node::Text(prev)) = u.children.last_mut() {
+                        prev.to_mut().push_str(&t);
+                    } else {
+                        self.count_item()?;
+                        u.children.push(Node::Text(t));
+                    }
+                }
+                Tok::End => {
+                    u.raw = self.xml.get(inner_start..self.tok_start);
+                    return Ok(());
+                }
+                Tok::Eof => {
+                    return Err(Error::Truncated {
+                        section: SEC,
+                        offset: self.offset(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn rendering_info(
+        &mut self,
+        s: &StartTag<'a>,
+        empty: bool,
+        ri: &mut RenderingInfo<'a>,
+    ) -> Result<(), Error> {
+        const SEC: Section = Section::RenderingInfo;
+        let mut culture = None;
+        self.attributes(s, SEC, |k, v| {
+            if k == "Culture" {
+                culture = Some(v);
+                true
+            } else {
+                false
+            }
+        })?;
+        ri.culture = culture;
+        if empty {
+            return Ok(());
+        }
+        loop {
+            let (s, ns, empty) = match self.snext(SEC)? {
+                Tok::Start(s, ns) => (s, ns, false),
+                Tok::Empty(s, ns) => (s, ns, true),
+                Tok::End => return Ok(()),
+                Tok::Eof => {
+                    return Err(Error::Truncated {
+                        section: SEC,
+                        offset: self.offset(),
+                    });
+                }
+                Tok::Text(t) => {
+                    if !is_blank(&t) {
+                        self.repair(RepairKind::StrayText, SEC);
+                    }
+                    continue;
+                }
+            };
+            let local: &str = if ns.is_event() { s.local() } else { "" };
+            let slot = match local {
+                "Message" => Some(&mut ri.message),
+                "Level" => Some(&mut ri.level),
+                "Task" => Some(&mut ri.task),
+                "Opcode" => Some(&mut ri.opcode),
+                "Channel" => Some(&mut ri.channel),
+                "Provider" => Some(&mut ri.provider),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                self.attributes(&s, SEC, |_, _| false)?;
+                let v = if empty {
+                    Cow::Borrowed("")
+                } else {
+                    self.text(SEC, 3)?
+                };
+                if slot.is_some() {
+                    self.repair(RepairKind::Duplicate, SEC);
+                } else {
+                    *slot = Some(v);
+                }
+                continue;
+            }
+            if local == "Keywords" && ri.keywords.is_none() {
+                self.attributes(&s, SEC, |_, _| false)?;
+                let kw = ri.keywords.insert(Vec::new());
+                if !empty {
+                    self.keywords(kw)?;
+                }
+                continue;
+            }
+            // Unknown or repeated: not representable in RenderingInfo; dropped and reported.
+            self.repair(RepairKind::UnknownElement, SEC);
+            self.tree(s, ns, empty, 3, SEC)?;
+        }
+    }
+
+    fn keywords(&mut self, kw: &mut Vec<Cow<'a, str>>) -> Result<(), Error> {
+        const SEC: Section = Section::RenderingInfo;
+        loop {
+            match self.snext(SEC)? {
+                Tok::Start(s, ns) if ns.is_event() && s.local() == "Keyword" => {
+                    self.count_item()?;
+                    self.attributes(&s, SEC, |_, _| false)?;
+                    kw.push(self.text(SEC, 4)?);
+                }
+                Tok::Empty(s, ns) if ns.is_event() && s.local() == "Keyword" => {
+                    self.count_item()?;
+                    kw.push(Cow::Borrowed(""));
+                }
+                Tok::Start(s, ns) => {
+                    self.repair(RepairKind::UnknownElement, SEC);
+                    self.tree(s, ns, false, 4, SEC)?;
+                }
+                Tok::Empty(..) => self.repair(RepairKind::UnknownElement, SEC),
+                Tok::Text(t) => {
+                    if !is_blank(&t) {
+                        self.repair(RepairKind::StrayText, SEC);
+                    }
+                }
+                Tok::End => return Ok(()),
+                Tok::Eof => {
+                    return Err(Error::Truncated {
+                        section: SEC,
+                        offset: self.offset(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    System,
+    EventData,
+    UserData,
+    DebugData,
+    ProcessingErrorData,
+    RenderingInfo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SysField {
+    Provider,
+    EventId,
+    Version,
+    Level,
+    Task,
+    Opcode,
+    Keywords,
+    TimeCreated,
+    EventRecordId,
+    Correlation,
+    Execution,
+    Channel,
+    Computer,
+    Container,
+    Security,
+}
+
+impl SysField {
+    /// A field whose content is its text (no attributes expected).
+    fn is_value(self) -> bool {
+        matches!(
+            self,
+            Self::EventId
+                | Self::Version
+                | Self::Level
+                | Self::Task
+                | Self::Opcode
+                | Self::Keywords
+                | Self::EventRecordId
+                | Self::Channel
+                | Self::Computer
+                | Self::Container
+        )
+    }
+}
+
+trait NameExt {
+    fn to_owned_if_known(&self) -> Option<Known>;
+    fn to_owned_if_system(&self) -> Option<SysField>;
+}
+
+impl NameExt for str {
+    fn to_owned_if_known(&self) -> Option<Known> {
+        Some(match self {
+            "System" => Known::System,
+            "EventData" => Known::EventData,
+            "UserData" => Known::UserData,
+            "DebugData" => Known::DebugData,
+            "ProcessingErrorData" => Known::ProcessingErrorData,
+            "RenderingInfo" => Known::RenderingInfo,
+            _ => return None,
+        })
+    }
+
+    fn to_owned_if_system(&self) -> Option<SysField> {
+        Some(match self {
+            "Provider" => SysField::Provider,
+            "EventID" => SysField::EventId,
+            "Version" => SysField::Version,
+            "Level" => SysField::Level,
+            "Task" => SysField::Task,
+            "Opcode" => SysField::Opcode,
+            "Keywords" => SysField::Keywords,
+            "TimeCreated" => SysField::TimeCreated,
+            "EventRecordID" => SysField::EventRecordId,
+            "Correlation" => SysField::Correlation,
+            "Execution" => SysField::Execution,
+            "Channel" => SysField::Channel,
+            "Computer" => SysField::Computer,
+            "Container" => SysField::Container,
+            "Security" => SysField::Security,
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,255 @@
+//! Byte searches eight bytes at a time ("SIMD within a register"), without `unsafe`.
+//!
+//! `has_zero`/`has_less` may flag false positives only in bytes *above* a true match, so the
+//! lowest flagged byte of a little-endian word is always the first real match.
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+#[inline]
+fn has_zero(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// Bytes `< n` (for `n <= 128`).
+#[inline]
+fn has_less(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(LO.wrapping_mul(u64::from(n))) & !x & HI
+}
+
+#[inline]
+fn splat(b: u8) -> u64 {
+    LO.wrapping_mul(u64::from(b))
+}
+
+#[inline]
+fn word(chunk: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    u64::from_le_bytes(w)
+}
+
+/// The `tail` of `hay` (1 to 7 bytes) as a word, zero-padded above: the last eight bytes of
+/// `hay` shifted down when there are that many (no copy), else byte by byte.
+#[inline(always)]
+fn tail_word(hay: &[u8], tail: &[u8]) -> u64 {
+    if let Some(last) = hay.last_chunk::<8>() {
+        let shift = 8u32.saturating_sub(u32::try_from(tail.len()).unwrap_or(8));
+        u64::from_le_bytes(*last)
+            .checked_shr(shift.saturating_mul(8))
+            .unwrap_or(0)
+    } else {
+        tail.iter()
+            .rev()
+            .fold(0u64, |w, &b| w.wrapping_shl(8) | u64::from(b))
+    }
+}
+
+#[inline]
+fn first(mask: u64) -> usize {
+    usize::try_from(mask.trailing_zeros() / 8).unwrap_or(0)
+}
+
+/// Scans `hay` for the first byte where `hit(word)` flags, eight bytes at a time; the tail is
+/// zero-padded into one last word (a flag in the padding is not a match: the lowest flagged byte
+/// is always a real match, so a tail match would come first).
+#[inline(always)]
+fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
+    let chunks = hay.chunks_exact(8);
+    let tail = chunks.remainder();
+    for (i, c) in chunks.enumerate() {
+        let m = hit(word(c));
+        if m != 0 {
+            return Some(i.saturating_mul(8).saturating_add(first(m)));
+        }
+    }
+    if tail.is_empty() {
+        return None;
+    }
+    let m = hit(tail_word(hay, tail));
+    let at = first(m);
+    (m != 0 && at < tail.len()).then(|| hay.len().saturating_sub(tail.len()).saturating_add(at))
+}
+
+/// The first occurrence of `b` in `hay`.
+#[inline]
+pub(crate) fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+    if b == b'<' {
+        return scan(hay, |w| has_zero(w ^ LT));
+    }
+    let s = splat(b);
+    scan(hay, move |w| has_zero(w ^ s))
+}
+
+/// The first occurrence of `a` or `b` in `hay`.
+#[inline]
+pub(crate) fn find_either(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    let (sa, sb) = (splat(a), splat(b));
+    scan(hay, |w| has_zero(w ^ sa) | has_zero(w ^ sb))
+}
+
+// Splatted bytes as constants: the predicates below capture nothing, so they cost no setup
+// even where the compiler keeps them out of line.
+const QUOTE: u64 = LO.wrapping_mul(0x22);
+const APOS: u64 = LO.wrapping_mul(0x27);
+const BACKSLASH: u64 = LO.wrapping_mul(0x5C);
+const AMP: u64 = LO.wrapping_mul(0x26);
+const LT: u64 = LO.wrapping_mul(0x3C);
+const EF: u64 = LO.wrapping_mul(0xEF);
+
+const L7F: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const E0: u64 = LO.wrapping_mul(0xE0);
+const TAB: u64 = LO.wrapping_mul(0x09);
+const LF: u64 = LO.wrapping_mul(0x0A);
+const CR: u64 = LO.wrapping_mul(0x0D);
+
+/// The zero bytes of `x`, exactly (no false positives, unlike [`has_zero`]), so that masks can
+/// be subtracted from one another.
+#[inline(always)]
+fn zero_exact(x: u64) -> u64 {
+    !((x & L7F).wrapping_add(L7F) | x | L7F)
+}
+
+/// Control characters other than TAB, LF and CR (exact).
+#[inline(always)]
+fn odd_control(w: u64) -> u64 {
+    zero_exact(w & E0) & !(zero_exact(w ^ TAB) | zero_exact(w ^ LF) | zero_exact(w ^ CR))
+}
+
+/// A control character other than TAB/LF/CR, or 0xEF (exact).
+#[inline(always)]
+fn suspicious(w: u64) -> u64 {
+    odd_control(w) | zero_exact(w ^ EF)
+}
+
+/// The first control character other than TAB/LF/CR, or 0xEF: what may make XML text
+/// illegal (TAB/LF/CR never stop this scan, so long multi-line text is one pass).
+#[inline]
+pub(crate) fn find_suspicious(hay: &[u8]) -> Option<usize> {
+    scan(hay, suspicious)
+}
+
+/// [`find_text_end`] where TAB, LF and CR do not stop the scan.
+#[inline]
+pub(crate) fn find_text_end_multiline(hay: &[u8]) -> Option<usize> {
+    scan(hay, |w| {
+        zero_exact(w ^ LT) | zero_exact(w ^ AMP) | suspicious(w)
+    })
+}
+
+/// `&`, a control character or 0xEF.
+#[inline(always)]
+fn text_special(w: u64) -> u64 {
+    has_less(w, 0x20) | has_zero(w ^ AMP) | has_zero(w ^ EF)
+}
+
+/// The first byte a JSON string must escape: `"`, `\` or a control character.
+#[inline]
+pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
+    scan(hay, |w| {
+        has_less(w, 0x20) | has_zero(w ^ QUOTE) | has_zero(w ^ BACKSLASH)
+    })
+}
+
+/// The first byte that may need attention in XML text: `&`, a control character (including
+/// TAB/LF/CR, which the caller re-checks) or 0xEF (the lead byte of U+FFFE/U+FFFF).
+#[cfg(test)]
+pub(crate) fn find_text_special(hay: &[u8]) -> Option<usize> {
+    scan(hay, text_special)
+}
+
+/// The end of simple text content (`<`) or the first byte [`find_text_special`] reports,
+/// whichever comes first.
+#[inline]
+pub(crate) fn find_text_end(hay: &[u8]) -> Option<usize> {
+    scan(hay, |w| has_zero(w ^ LT) | text_special(w))
+}
+
+/// The end of an attribute value (`quote`), a `<`, or the first byte [`find_text_special`]
+/// reports, whichever comes first.
+#[inline]
+pub(crate) fn find_value_end(hay: &[u8], quote: u8) -> Option<usize> {
+    match quote {
+        b'"' => scan(hay, |w| {
+            has_zero(w ^ QUOTE) | has_zero(w ^ LT) | text_special(w)
+        }),
+        b'\'' => scan(hay, |w| {
+            has_zero(w ^ APOS) | has_zero(w ^ LT) | text_special(w)
+        }),
+        _ => {
+            let q = splat(quote);
+            scan(hay, move |w| {
+                has_zero(w ^ q) | has_zero(w ^ LT) | text_special(w)
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_a_plain_search() {
+        let samples: [&[u8]; 9] = [
+            b"",
+            b"abc",
+            b"a\tb\r\nc\n\x05d<",
+            b"\r\n\r\n\r\n\r\n\r\n\r\n&amp;\x0b",
+            b"\x01\x09\x0a\x0d\x0e\x1f\x20\x21\xef\x00",
+            b"0123456789abcdef<",
+            b"<<<<<<<<<<<<<<<<",
+            b"\x01\xff\x80\x7f\"\\&\xef plain text that is long enough",
+            "é€\u{1F600}<\"".as_bytes(),
+        ];
+        for s in samples {
+            for b in [b'<', b'"', b'\'', b'&', 0xEF, 0x80, 0x01] {
+                assert_eq!(find_byte(s, b), s.iter().position(|&x| x == b), "{s:?} {b}");
+                assert_eq!(
+                    find_either(s, b, b'<'),
+                    s.iter().position(|&x| x == b || x == b'<')
+                );
+            }
+            assert_eq!(
+                find_json_escape(s),
+                s.iter().position(|&x| x < 0x20 || x == b'"' || x == b'\\')
+            );
+            assert_eq!(
+                find_text_special(s),
+                s.iter().position(|&x| x < 0x20 || x == b'&' || x == 0xEF)
+            );
+            assert_eq!(
+                find_text_end(s),
+                s.iter()
+                    .position(|&x| x < 0x20 || x == b'&' || x == 0xEF || x == b'<')
+            );
+            let odd = |x: u8| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r')) || x == 0xEF;
+            assert_eq!(find_suspicious(s), s.iter().position(|&x| odd(x)));
+            assert_eq!(
+                find_text_end_multiline(s),
+                s.iter().position(|&x| odd(x) || x == b'&' || x == b'<')
+            );
+            for q in [b'"', b'\'', 0x80] {
+                assert_eq!(
+                    find_value_end(s, q),
+                    s.iter().position(|&x| x < 0x20
+                        || x == b'&'
+                        || x == 0xEF
+                        || x == b'<'
+                        || x == q)
+                );
+            }
+        }
+        // Every position of a match, every byte value around it.
+        for len in 0..20 {
+            for at in 0..len {
+                for other in [0u8, 0x1f, 0x20, 0x7f, 0x80, 0xfe, 0xff] {
+                    let mut v = vec![other; len];
+                    v[at] = b'<';
+                    let want = v.iter().position(|&x| x == b'<');
+                    assert_eq!(find_byte(&v, b'<'), want);
+                }
+            }
+        }
+    }
+}
