@@ -13,6 +13,7 @@ pub mod oracles {
     pub mod evtxml;
     pub mod kerberos;
     pub mod sldc;
+    pub mod wsman;
 }
 pub mod null_security;
 pub mod shared;

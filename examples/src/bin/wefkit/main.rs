@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decrypt;
+mod envelope;
 mod events;
 mod io;
 mod sldc;
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Decrypt captured multipart/encrypted bodies offline, given the session keys.
     Decrypt(decrypt::DecryptArgs),
+    /// WS-Management envelopes: decode to JSON, render Subscribe envelopes.
+    Envelope(envelope::EnvelopeArgs),
     /// Rendered Windows events: normalize them into JSON profiles.
     #[command(subcommand)]
     Events(events::EventsCommand),
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<(), io::CliError> = match cli.command {
         Command::Decrypt(args) => decrypt::run(args),
+        Command::Envelope(args) => envelope::run(args),
         Command::Events(cmd) => events::run(cmd),
         Command::Sldc(args) => sldc::run(args),
     };

@@ -1,0 +1,242 @@
+//! Fuzz oracles for the `wsman-proto` message layer. Each takes arbitrary bytes and checks that
+//! decoding never panics, that errors carry offsets inside the input, and that what parses
+//! survives a render → parse round trip where the format guarantees one.
+#![expect(
+    clippy::expect_used,
+    clippy::missing_panics_doc,
+    reason = "fuzz oracles panic exactly when a property is violated"
+)]
+
+use std::borrow::Cow;
+
+use wsman_proto::bookmark::Bookmark;
+use wsman_proto::charset;
+use wsman_proto::{Envelope, Error, Headers, Limits, Message};
+
+fn small_limits() -> Limits {
+    Limits {
+        max_envelope_bytes: 256 << 10,
+        max_depth: 32,
+        max_elements: 4096,
+        ..Limits::default()
+    }
+}
+
+fn check_offset(e: &Error, len: usize) {
+    if let Some(off) = e.offset() {
+        assert!(
+            off <= len.saturating_mul(2).saturating_add(8),
+            "error offset {off} beyond input {len}"
+        );
+    }
+    // Every error has a message, and peer errors a fault to answer with.
+    assert!(!e.to_string().is_empty());
+    if !matches!(e, Error::Misuse(_)) {
+        let f = e.soap_fault().expect("peer and limit errors have a fault");
+        let mut xml = String::new();
+        wsman_proto::message::render_fault(&f, "uuid:0", None, &mut xml);
+        let env = Envelope::parse(&xml, &Limits::default()).expect("our faults parse");
+        let back = Message::from_envelope(&env, &Limits::default()).expect("our faults parse");
+        assert!(matches!(back, Message::Fault(_)));
+    }
+}
+
+/// Parses a message from text, then renders what was understood and parses it again: the
+/// typed message must be unchanged when it holds no verbatim fragments.
+fn parse_and_rerender(text: &str, limits: &Limits) {
+    let env = match Envelope::parse(text, limits) {
+        Ok(env) => env,
+        Err(e) => return check_offset(&e, text.len()),
+    };
+    if let Some(b) = &env.headers.bookmark {
+        let _ = Bookmark::parse(b);
+    }
+    let msg = match Message::from_envelope(&env, limits) {
+        Ok(m) => m,
+        Err(e) => return check_offset(&e, text.len()),
+    };
+    // Re-render with only the typed headers (unknown headers may use the peer's prefixes).
+    let headers = Headers {
+        unknown: Vec::new(),
+        bookmark: None,
+        ..env.headers.clone()
+    };
+    let mut xml = String::new();
+    msg.render(&headers, &mut xml);
+    let relaxed = Limits {
+        max_envelope_bytes: usize::MAX / 4,
+        max_elements: usize::MAX,
+        max_depth: usize::MAX,
+        max_text_bytes: usize::MAX,
+        ..*limits
+    };
+    // Verbatim fragments (raw items, markup events, filters) may rely on namespace prefixes
+    // declared by the peer: those may legitimately fail to re-parse on their own.
+    if let Ok(env2) = Envelope::parse(&xml, &relaxed) {
+        assert_eq!(env2.headers, headers, "headers changed in a round trip");
+        if let Ok(back) = Message::from_envelope(&env2, &relaxed) {
+            if !has_verbatim(&msg) {
+                assert_eq!(back, msg, "message changed in a round trip");
+            }
+        }
+    }
+}
+
+fn has_verbatim(m: &Message<'_>) -> bool {
+    match m {
+        // CDATA and escaped payloads stand alone; markup may use the peer's prefixes.
+        Message::Events(e) => e
+            .items
+            .iter()
+            .any(|i| i.form == wsman_proto::message::PayloadForm::Markup),
+        Message::EnumerateResponse(r) => !r.items.is_empty(),
+        Message::PullResponse(r) => !r.items.is_empty(),
+        Message::Enumerate(e) => e.filter.is_some(),
+        Message::Subscribe(_) | Message::SubscribeResponse(_) | Message::SubscriptionEnd(_) => true,
+        _ => false,
+    }
+}
+
+/// `wsman_envelope`: arbitrary bytes in any encoding through charset detection, the envelope
+/// parser and the message parser.
+pub fn envelope_parse(data: &[u8]) {
+    let limits = small_limits();
+    let (ct, body) = match data.split_first() {
+        Some((b, rest)) => (
+            match b % 5 {
+                0 => Some("application/soap+xml;charset=UTF-16"),
+                1 => Some("application/soap+xml;charset=UTF-8"),
+                2 => Some("application/soap+xml;charset=utf-16be"),
+                _ => None,
+            },
+            rest,
+        ),
+        None => (None, data),
+    };
+    let mut scratch = String::new();
+    match charset::decode(body, ct, &limits, &mut scratch) {
+        Ok(d) => {
+            let text = d.text;
+            parse_and_rerender(text, &limits);
+        }
+        Err(e) => check_offset(&e, body.len()),
+    }
+}
+
+const OPEN: &str = concat!(
+    "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"",
+    " xmlns:a=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\"",
+    " xmlns:e=\"http://schemas.xmlsoap.org/ws/2004/08/eventing\"",
+    " xmlns:n=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\"",
+    " xmlns:w=\"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd\"",
+    " xmlns:p=\"http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd\"",
+    " xmlns:m=\"http://schemas.microsoft.com/wbem/wsman/1/subscription\">",
+    "<s:Header><a:Action>"
+);
+
+/// Wraps fuzz data as the body of an envelope whose action is picked by the first byte.
+fn body_family(data: &[u8], actions: &[&str]) {
+    let Some((sel, rest)) = data.split_first() else {
+        return;
+    };
+    let n = actions.len().max(1);
+    let idx = usize::from(*sel).checked_rem(n).unwrap_or(0);
+    let action = actions.get(idx).copied().unwrap_or_default();
+    let body: Cow<'_, str> = String::from_utf8_lossy(rest);
+    let text = format!("{OPEN}{action}</a:Action></s:Header><s:Body>{body}</s:Body></s:Envelope>");
+    parse_and_rerender(&text, &small_limits());
+}
+
+/// `wsman_enumeration`: Enumerate, EnumerateResponse (subscriptions), Pull, PullResponse,
+/// Release bodies.
+pub fn enumeration_body(data: &[u8]) {
+    body_family(
+        data,
+        &[
+            "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate",
+            "http://schemas.xmlsoap.org/ws/2004/09/enumeration/EnumerateResponse",
+            "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull",
+            "http://schemas.xmlsoap.org/ws/2004/09/enumeration/PullResponse",
+            "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release",
+            "http://schemas.microsoft.com/wbem/wsman/1/wsman/End",
+        ],
+    );
+}
+
+/// `wsman_eventing`: Subscribe, SubscribeResponse, Renew, RenewResponse, Unsubscribe,
+/// SubscriptionEnd bodies.
+pub fn eventing_body(data: &[u8]) {
+    body_family(
+        data,
+        &[
+            "http://schemas.xmlsoap.org/ws/2004/08/eventing/Subscribe",
+            "http://schemas.xmlsoap.org/ws/2004/08/eventing/SubscribeResponse",
+            "http://schemas.xmlsoap.org/ws/2004/08/eventing/Renew",
+            "http://schemas.xmlsoap.org/ws/2004/08/eventing/RenewResponse",
+            "http://schemas.xmlsoap.org/ws/2004/08/eventing/Unsubscribe",
+            "http://schemas.xmlsoap.org/ws/2004/08/eventing/SubscriptionEnd",
+        ],
+    );
+}
+
+/// `wsman_events`: Events, Heartbeat and Ack bodies.
+pub fn events_body(data: &[u8]) {
+    body_family(
+        data,
+        &[
+            "http://schemas.dmtf.org/wbem/wsman/1/wsman/Events",
+            "http://schemas.dmtf.org/wbem/wsman/1/wsman/Heartbeat",
+            "http://schemas.dmtf.org/wbem/wsman/1/wsman/Ack",
+        ],
+    );
+}
+
+/// `wsman_fault`: fault bodies (any action).
+pub fn fault_body(data: &[u8]) {
+    body_family(data, &["http://schemas.dmtf.org/wbem/wsman/1/wsman/fault"]);
+}
+
+/// `wsman_bookmark`: `BookmarkList` parsing; what parses renders and parses back equal.
+pub fn bookmark(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(b) = Bookmark::parse(&text) {
+        let again = b.render();
+        assert_eq!(Bookmark::parse(&again).expect("our bookmarks parse"), b);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The oracles accept the real capture and reject garbage without panicking.
+    #[test]
+    fn oracles_run_on_real_data() {
+        let hb = crate::shared::read_shared(
+            "corpus/wsman/wef-openwec-capture/04-heartbeat.exact.utf16le.bin",
+        );
+        let mut d = vec![3u8];
+        d.extend_from_slice(&hb);
+        envelope_parse(&d);
+        let ev = crate::shared::read_shared(
+            "corpus/wsman/wef-openwec-capture/06-events.doc-verbatim.xml",
+        );
+        let mut d = vec![4u8];
+        d.extend_from_slice(&ev);
+        envelope_parse(&d);
+        events_body(
+            b"\x00<w:Events><w:Event Action=\"x\"><![CDATA[<Event/>]]></w:Event></w:Events>",
+        );
+        fault_body(b"\x00<s:Fault><s:Code><s:Value>s:Sender</s:Value></s:Code></s:Fault>");
+        enumeration_body(b"\x02<n:Pull><n:EnumerationContext>c</n:EnumerationContext></n:Pull>");
+        eventing_body(b"\x02<e:Renew><e:Expires>PT1S</e:Expires></e:Renew>");
+        bookmark(
+            b"<BookmarkList><Bookmark Channel='a' RecordId='1' IsCurrent='true'/></BookmarkList>",
+        );
+        for garbage in [&b""[..], b"\xFF\xFE\x00", b"<<<", b"\x01<!DOCTYPE x>"] {
+            envelope_parse(garbage);
+            events_body(garbage);
+            bookmark(garbage);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Decoding a UTF-16 `Events` envelope near 500 KB (Windows' `MaxEnvelopeSize`) and iterating
+//! its events: transcode once, parse the envelope, parse the batch, touch every event slice —
+//! next to `evtxml` normalizing the same events in the same run (the baseline). Target: the
+//! envelope layer costs at most 20% of the normalization of the same body.
+//!
+//! The batch is built from real Windows-rendered events (`../shared/corpus/events/wef-native`
+//! and the events of the WEF capture), wrapped in CDATA as Windows sends them, with the
+//! headers of the captured `Events` envelope.
+//!
+//! Run: `cargo bench -p wsman-proto --bench envelope -- --warm-up-time 1 --measurement-time 3`
+#![expect(
+    clippy::unwrap_used,
+    clippy::arithmetic_side_effects,
+    reason = "bench setup: fixed inputs, failures abort the bench"
+)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use testkit::shared::{read_shared, shared_path};
+use wsman_proto::charset::{self, Charset};
+use wsman_proto::message::{EventItem, Events, PayloadForm};
+use wsman_proto::{Envelope, Limits, Message};
+
+/// Real event XML documents.
+fn real_events() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut dirs = vec![shared_path("corpus/events/wef-native")];
+    while let Some(d) = dirs.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().and_then(|e| e.to_str()) == Some("xml") {
+                let s = std::fs::read_to_string(&p).unwrap();
+                let s = s.trim().trim_start_matches('\u{feff}');
+                if s.starts_with("<Event") && !s.contains("]]>") {
+                    out.push(s.to_owned());
+                }
+            }
+        }
+    }
+    // The events of the captured batch, too.
+    let cap = String::from_utf8(read_shared(
+        "corpus/wsman/wef-openwec-capture/06-events.doc-verbatim.xml",
+    ))
+    .unwrap();
+    let env = Envelope::parse(&cap, &Limits::default()).unwrap();
+    if let Message::Events(b) = Message::from_envelope(&env, &Limits::default()).unwrap() {
+        out.extend(b.items.iter().map(|e| e.xml.to_string()));
+    }
+    out
+}
+
+/// A UTF-16LE (BOM) `Events` envelope just under `target` bytes, and its event count.
+fn build_batch(target: usize) -> (Vec<u8>, usize) {
+    let cap = String::from_utf8(read_shared(
+        "corpus/wsman/wef-openwec-capture/06-events.doc-verbatim.xml",
+    ))
+    .unwrap();
+    let env = Envelope::parse(&cap, &Limits::default()).unwrap();
+    let headers = env.headers.clone();
+    let events = real_events();
+    let mut items = Vec::new();
+    let mut size = 0usize;
+    for ev in events.iter().cycle() {
+        // UTF-16: two bytes per UTF-16 unit, plus the w:Event wrapper.
+        let cost = (ev.encode_utf16().count() + 120) * 2;
+        if size + cost + 6_000 > target {
+            break;
+        }
+        size += cost;
+        items.push(EventItem {
+            action: Some(wsman_proto::Action::EVENT.0),
+            xml: ev.as_str().into(),
+            form: PayloadForm::Cdata,
+        });
+    }
+    let n = items.len();
+    let mut xml = String::new();
+    Message::Events(Events { items }).render(&headers, &mut xml);
+    let mut bytes = Vec::new();
+    charset::encode(&xml, Charset::Utf16Le, true, &mut bytes);
+    (bytes, n)
+}
+
+fn bench(c: &mut Criterion) {
+    let (body, n) = build_batch(500_000);
+    assert!(
+        body.len() <= 512_000 && body.len() > 450_000,
+        "{}",
+        body.len()
+    );
+    let limits = Limits::default();
+    let mut g = c.benchmark_group("events_500k_utf16");
+    g.throughput(Throughput::Bytes(u64::try_from(body.len()).unwrap()));
+    let mut scratch = String::with_capacity(body.len());
+    g.bench_function(format!("envelope_decode_iterate/{n}_events"), |b| {
+        b.iter(|| {
+            let d = charset::decode(
+                black_box(&body),
+                Some("application/soap+xml;charset=UTF-16"),
+                &limits,
+                &mut scratch,
+            )
+            .unwrap();
+            let env = Envelope::parse(d.text, &limits).unwrap();
+            let Message::Events(batch) = Message::from_envelope(&env, &limits).unwrap() else {
+                unreachable!()
+            };
+            let mut total = 0usize;
+            for ev in &batch.items {
+                total += black_box(ev.xml.as_ref()).len();
+            }
+            assert_eq!(batch.items.len(), n);
+            total
+        });
+    });
+    // Baseline: evtxml normalizing the same events (already out of the envelope).
+    let events: Vec<String> = {
+        let d = charset::decode(&body, None, &limits, &mut scratch).unwrap();
+        let env = Envelope::parse(d.text, &limits).unwrap();
+        let Message::Events(batch) = Message::from_envelope(&env, &limits).unwrap() else {
+            unreachable!()
+        };
+        batch.items.iter().map(|e| e.xml.to_string()).collect()
+    };
+    let mut normalizer = evtxml::Normalizer::new(evtxml::Limits::default());
+    g.bench_function(format!("evtxml_normalize/{n}_events"), |b| {
+        b.iter(|| {
+            let mut parsed = 0usize;
+            for ev in &events {
+                if normalizer.normalize(black_box(ev)).event().is_some() {
+                    parsed += 1;
+                }
+            }
+            parsed
+        });
+    });
+    // Breakdown: the transcode alone, and the parse of already-transcoded text.
+    g.bench_function("transcode_only", |b| {
+        b.iter(|| {
+            charset::decode(black_box(&body), None, &limits, &mut scratch)
+                .unwrap()
+                .text
+                .len()
+        });
+    });
+    let mut text = String::new();
+    let d = charset::decode(&body, None, &limits, &mut text).unwrap();
+    let text = d.text.to_owned();
+    g.bench_function("parse_iterate_only", |b| {
+        b.iter(|| {
+            let env = Envelope::parse(black_box(&text), &limits).unwrap();
+            let Message::Events(batch) = Message::from_envelope(&env, &limits).unwrap() else {
+                unreachable!()
+            };
+            batch.items.iter().map(|e| e.xml.len()).sum::<usize>()
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
