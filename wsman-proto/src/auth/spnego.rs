@@ -223,6 +223,20 @@ fn octets<'a>(d: &Der<'a>, field: &Tlv<'a>, what: &'static str) -> Result<&'a [u
     Ok(r.expect(0x04, what)?.content)
 }
 
+/// DER (X.690 10.1, and the SEQUENCE definitions of RFC 4178 4.2): the context-tagged fields
+/// of a SEQUENCE appear in increasing tag order, each at most once. A repeated or reordered
+/// field is refused rather than letting the last occurrence win.
+fn check_field_order(last: &mut Option<u8>, tag: u8, at: usize) -> Result<(), AuthError> {
+    if last.is_some_and(|prev| tag <= prev) {
+        return Err(AuthError::malformed(
+            "spnego sequence fields repeated or out of order",
+            at,
+        ));
+    }
+    *last = Some(tag);
+    Ok(())
+}
+
 fn decode_init<'a>(outer: &Der<'a>, t: &Tlv<'a>) -> Result<NegTokenInit<'a>, AuthError> {
     let mut d = outer.inner(t);
     let seq = d.expect(0x30, "spnego negTokenInit sequence")?;
@@ -234,8 +248,11 @@ fn decode_init<'a>(outer: &Der<'a>, t: &Tlv<'a>) -> Result<NegTokenInit<'a>, Aut
         mech_list_mic: None,
     };
     let mut seen_types = false;
+    let mut last_tag = None;
     while !s.is_empty() {
+        let at = s.at();
         let f = s.read()?;
+        check_field_order(&mut last_tag, f.tag, at)?;
         match f.tag {
             0xa0 => {
                 let mut r = s.inner(&f);
@@ -243,7 +260,11 @@ fn decode_init<'a>(outer: &Der<'a>, t: &Tlv<'a>) -> Result<NegTokenInit<'a>, Aut
                 init.mech_types_der = list.whole;
                 let mut l = r.inner(&list);
                 while !l.is_empty() {
+                    let at = l.at();
                     let oid = l.expect(0x06, "spnego mech oid")?;
+                    if oid.content.is_empty() {
+                        return Err(AuthError::malformed("spnego mech oid is empty", at));
+                    }
                     if init.mech_types.len() >= MAX_MECHS {
                         return Err(AuthError::Limit {
                             what: "spnego mechTypes",
@@ -281,9 +302,11 @@ fn decode_resp<'a>(outer: &Der<'a>, t: &Tlv<'a>) -> Result<NegTokenResp<'a>, Aut
     let seq = d.expect(0x30, "spnego negTokenResp sequence")?;
     let mut s = d.inner(&seq);
     let mut resp = NegTokenResp::default();
+    let mut last_tag = None;
     while !s.is_empty() {
         let at = s.at();
         let f = s.read()?;
+        check_field_order(&mut last_tag, f.tag, at)?;
         match f.tag {
             0xa0 => {
                 let mut r = s.inner(&f);
@@ -414,5 +437,33 @@ mod tests {
             decode(&[0xa1, 0x80, 0, 0]),
             Err(AuthError::Malformed { .. })
         ));
+    }
+
+    /// Found by the `spnego_token` fuzz target: a NegTokenInit carrying mechTypes twice (and
+    /// empty OIDs) decoded with the OIDs of both lists but the DER of the last one.
+    #[test]
+    fn repeated_or_reordered_fields_are_refused() {
+        let twice = [
+            0xa0, 0x10, 0x30, 0x0c, 0xa0, 0x04, 0x30, 0x02, 0x06, 0x00, 0xa0, 0x04, 0x30, 0x02,
+            0x06, 0x00, 0x0d, 0x01,
+        ];
+        assert!(matches!(decode(&twice), Err(AuthError::Malformed { .. })));
+        let empty_oid = [0xa0, 0x08, 0x30, 0x06, 0xa0, 0x04, 0x30, 0x02, 0x06, 0x00];
+        assert!(matches!(
+            decode(&empty_oid),
+            Err(AuthError::Malformed { .. })
+        ));
+        // negTokenResp with responseToken [2] before negState [0].
+        let reordered = [
+            0xa1, 0x0b, 0x30, 0x09, 0xa2, 0x02, 0x04, 0x00, 0xa0, 0x03, 0x0a, 0x01, 0x00,
+        ];
+        assert!(matches!(
+            decode(&reordered),
+            Err(AuthError::Malformed { .. })
+        ));
+        let in_order = [
+            0xa1, 0x0b, 0x30, 0x09, 0xa0, 0x03, 0x0a, 0x01, 0x00, 0xa2, 0x02, 0x04, 0x00,
+        ];
+        assert!(decode(&in_order).is_ok());
     }
 }
