@@ -990,15 +990,24 @@ fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) 
             *f = fingerprint(k);
             n = n.saturating_add(1);
         }
-        let pairs = arr.get(..n).unwrap_or_default();
         let fps = fps.get(..n).unwrap_or_default();
-        for (i, (k, f)) in pairs.iter().zip(fps).enumerate() {
-            let later = i.saturating_add(1);
-            let others = pairs.get(later..).unwrap_or_default();
-            let ofps = fps.get(later..).unwrap_or_default();
-            if others.iter().zip(ofps).any(|(o, of)| of == f && o == k) {
-                return true;
+        let mut rest = fps;
+        let mut i = 0usize;
+        while let Some((f, later)) = rest.split_first() {
+            for (j, of) in later.iter().enumerate() {
+                if of == f {
+                    let a = arr.get(i).copied().unwrap_or_default();
+                    let b = arr
+                        .get(i.saturating_add(1).saturating_add(j))
+                        .copied()
+                        .unwrap_or_default();
+                    if a == b {
+                        return true;
+                    }
+                }
             }
+            rest = later;
+            i = i.saturating_add(1);
         }
         false
     } else {
@@ -1008,15 +1017,18 @@ fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) 
     }
 }
 
-/// Equal keys have equal fingerprints: the length and up to eight last bytes.
+/// Equal keys have equal fingerprints: the length and the last eight bytes (all of them for a
+/// shorter key), read as one word without a copy loop.
+#[inline]
 fn fingerprint(k: &str) -> u64 {
     let b = k.as_bytes();
-    let tail = b.get(b.len().saturating_sub(7)..).unwrap_or_default();
-    let mut w = [0u8; 8];
-    if let Some(d) = w.get_mut(..tail.len()) {
-        d.copy_from_slice(tail);
-    }
-    u64::from_le_bytes(w) ^ u64::try_from(b.len()).unwrap_or(u64::MAX).rotate_right(8)
+    let tail = match b.last_chunk::<8>() {
+        Some(last) => u64::from_le_bytes(*last),
+        None => b
+            .iter()
+            .fold(0u64, |w, &x| w.wrapping_shl(8) | u64::from(x)),
+    };
+    tail ^ u64::try_from(b.len()).unwrap_or(u64::MAX).rotate_right(8)
 }
 
 /// An iterator of known length (the chain above does not implement `ExactSizeIterator`).
