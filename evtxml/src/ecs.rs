@@ -461,7 +461,7 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     }
     w.lit_key("ecs");
     w.begin_object();
-    w.lit_field_str("version", ECS_VERSION);
+    w.lit_field_lit("version", ECS_VERSION);
     w.end_object();
 
     // event
@@ -470,17 +470,19 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     if let Some(id) = &sys.event_id {
         w.lit_field_str("code", &id.raw);
     }
-    w.lit_field_str("kind", "event");
+    w.lit_field_lit("kind", "event");
     w.lit_field_opt_str("provider", provider);
     if is_security_log {
-        w.lit_field_str("module", "security");
+        w.lit_field_lit("module", "security");
     }
     if let Some(c) = en.categorization {
-        w.lit_field_str("action", c.action);
+        w.lit_field_lit("action", c.action);
         write_str_array(w, "category", c.category);
         write_str_array(w, "type", c.kind_type);
     }
-    w.lit_field_opt_str("outcome", en.outcome.map(Outcome::as_str));
+    if let Some(o) = en.outcome {
+        w.lit_field_lit("outcome", o.as_str());
+    }
     w.lit_field_opt_str("created", meta.and_then(|m| m.time_received.as_deref()));
     w.end_object();
 
@@ -497,8 +499,10 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     if level.is_some() || peer.is_some() {
         w.lit_key("log");
         w.begin_object();
-        if let Some(l) = &level {
-            w.lit_field_str("level", l);
+        match &level {
+            Some(Cow::Borrowed(l)) => w.lit_field_lit("level", l),
+            Some(Cow::Owned(l)) => w.lit_field_str("level", l),
+            None => {}
         }
         if let Some(p) = peer {
             w.lit_key("source");
@@ -534,11 +538,11 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     w.end_object();
 }
 
-fn write_str_array(w: &mut JsonWriter<'_>, key: &str, values: &[&str]) {
-    w.key(key);
+fn write_str_array(w: &mut JsonWriter<'_>, key: &'static str, values: &[&'static str]) {
+    w.lit_key(key);
     w.begin_array();
     for v in values {
-        w.str(v);
+        w.lit_str(v);
     }
     w.end_array();
 }
@@ -679,7 +683,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
     let ri = event.rendering_info.as_ref();
     w.lit_key("winlog");
     w.begin_object();
-    w.lit_field_str("api", "wineventlog");
+    w.lit_field_lit("api", "wineventlog");
     if let Some(t) = sys
         .time_created
         .as_ref()
@@ -733,7 +737,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
                 w.begin_array();
                 for (bit, name) in STANDARD_KEYWORDS {
                     if mask & bit != 0 {
-                        w.str(name);
+                        w.lit_str(name);
                     }
                 }
                 w.end_array();
@@ -816,13 +820,13 @@ fn write_logon(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     }
     w.lit_key("logon");
     w.begin_object();
-    w.lit_field_opt_str("type", en.logon_type);
+    w.lit_field_opt_lit("type", en.logon_type);
     w.lit_field_opt_str("id", en.logon_id);
     if failure {
         w.lit_key("failure");
         w.begin_object();
-        w.lit_field_opt_str("status", en.failure_status);
-        w.lit_field_opt_str("sub_status", en.failure_sub_status);
+        w.lit_field_opt_lit("status", en.failure_status);
+        w.lit_field_opt_lit("sub_status", en.failure_sub_status);
         w.lit_field_opt_str("reason", en.failure_reason);
         w.end_object();
     }
@@ -1135,7 +1139,7 @@ pub(crate) fn render_raw_ecs(
     w.begin_object();
     w.lit_key("ecs");
     w.begin_object();
-    w.lit_field_str("version", ECS_VERSION);
+    w.lit_field_lit("version", ECS_VERSION);
     w.end_object();
     w.lit_key("event");
     w.begin_object();

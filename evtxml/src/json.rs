@@ -254,6 +254,51 @@ impl JsonWriter<'_> {
         self.comma = true;
     }
 
+    /// A string value from a literal that needs no escaping (checked in debug builds): copied
+    /// without scanning.
+    #[inline(always)]
+    pub(crate) fn lit_str(&mut self, v: &'static str) {
+        debug_assert!(
+            !v.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal value needs escaping"
+        );
+        self.sep();
+        self.out.reserve(v.len().saturating_add(2));
+        self.out.push(b'"');
+        self.out.extend_from_slice(v.as_bytes());
+        self.out.push(b'"');
+        self.comma = true;
+    }
+
+    /// `"k":"v"` from a literal key and a literal value, neither needing escaping (checked in
+    /// debug builds): copied without scanning.
+    #[inline(always)]
+    pub(crate) fn lit_field_lit(&mut self, k: &'static str, v: &'static str) {
+        debug_assert!(
+            !k.bytes()
+                .chain(v.bytes())
+                .any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal key or value needs escaping"
+        );
+        self.sep();
+        self.out
+            .reserve(k.len().saturating_add(v.len()).saturating_add(5));
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":\"");
+        self.out.extend_from_slice(v.as_bytes());
+        self.out.push(b'"');
+        self.comma = true;
+    }
+
+    /// [`lit_field_lit`](Self::lit_field_lit) when `v` is `Some`.
+    #[inline(always)]
+    pub(crate) fn lit_field_opt_lit(&mut self, k: &'static str, v: Option<&'static str>) {
+        if let Some(v) = v {
+            self.lit_field_lit(k, v);
+        }
+    }
+
     #[inline(always)]
     pub(crate) fn lit_field_opt_str(&mut self, k: &'static str, v: Option<&str>) {
         if let Some(v) = v {
