@@ -144,6 +144,7 @@ impl<'e> Fields<'e, '_> {
 /// (first occurrence of each name).
 struct Known<'e>([Option<&'e str>; 24]);
 
+#[inline(always)]
 fn known_index(name: &str) -> Option<usize> {
     Some(match name {
         "SubjectUserName" => 0,
@@ -207,6 +208,7 @@ impl<'e> Known<'e> {
     }
 
     /// The value named `name` (one of the known names), unless absent, empty or `-`.
+    #[inline(always)]
     fn get(&self, name: &str) -> Option<&'e str> {
         known_index(name)
             .and_then(|i| self.0.get(i).copied().flatten())
