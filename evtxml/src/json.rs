@@ -165,17 +165,28 @@ impl<'o> JsonWriter<'o> {
     #[inline]
     pub fn field_str(&mut self, k: &str, v: &str) {
         let (kb, vb) = (k.as_bytes(), v.as_bytes());
-        if crate::swar::find_json_escape(kb).is_none()
-            && crate::swar::find_json_escape(vb).is_none()
-        {
-            // Neither needs escaping (the usual case): one reservation, plain copies.
+        if crate::swar::find_json_escape(kb).is_none() {
+            let Some(at) = crate::swar::find_json_escape(vb) else {
+                // Neither needs escaping (the usual case): one reservation, plain copies.
+                self.sep();
+                self.out
+                    .reserve(kb.len().saturating_add(vb.len()).saturating_add(5));
+                self.out.push(b'"');
+                self.out.extend_from_slice(kb);
+                self.out.extend_from_slice(b"\":\"");
+                self.out.extend_from_slice(vb);
+                self.out.push(b'"');
+                self.comma = true;
+                return;
+            };
+            // A plain key, a value escaped from the first byte the scan found.
             self.sep();
             self.out
-                .reserve(kb.len().saturating_add(vb.len()).saturating_add(5));
+                .reserve(kb.len().saturating_add(vb.len()).saturating_add(8));
             self.out.push(b'"');
             self.out.extend_from_slice(kb);
             self.out.extend_from_slice(b"\":\"");
-            self.out.extend_from_slice(vb);
+            escape_from(self.out, vb, at);
             self.out.push(b'"');
             self.comma = true;
         } else {
@@ -318,17 +329,28 @@ impl JsonWriter<'_> {
     pub(crate) fn name_value_object(&mut self, name: Option<&str>, value: &str) {
         if let Some(n) = name {
             let (nb, vb) = (n.as_bytes(), value.as_bytes());
-            if crate::swar::find_json_escape(nb).is_none()
-                && crate::swar::find_json_escape(vb).is_none()
-            {
-                // Neither needs escaping (the usual case): one reservation, plain copies.
+            if crate::swar::find_json_escape(nb).is_none() {
+                let Some(at) = crate::swar::find_json_escape(vb) else {
+                    // Neither needs escaping (the usual case): one reservation, plain copies.
+                    self.sep();
+                    self.out
+                        .reserve(nb.len().saturating_add(vb.len()).saturating_add(24));
+                    self.out.extend_from_slice(b"{\"Name\":\"");
+                    self.out.extend_from_slice(nb);
+                    self.out.extend_from_slice(b"\",\"Value\":\"");
+                    self.out.extend_from_slice(vb);
+                    self.out.extend_from_slice(b"\"}");
+                    self.comma = true;
+                    return;
+                };
+                // A plain name, a value escaped from the first byte the scan found.
                 self.sep();
                 self.out
-                    .reserve(nb.len().saturating_add(vb.len()).saturating_add(24));
+                    .reserve(nb.len().saturating_add(vb.len()).saturating_add(32));
                 self.out.extend_from_slice(b"{\"Name\":\"");
                 self.out.extend_from_slice(nb);
                 self.out.extend_from_slice(b"\",\"Value\":\"");
-                self.out.extend_from_slice(vb);
+                escape_from(self.out, vb, at);
                 self.out.extend_from_slice(b"\"}");
                 self.comma = true;
                 return;
