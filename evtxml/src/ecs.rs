@@ -144,6 +144,7 @@ impl<'e> Fields<'e, '_> {
 /// (first occurrence of each name).
 struct Known<'e>([Option<&'e str>; 24]);
 
+#[inline(always)]
 fn known_index(name: &str) -> Option<usize> {
     Some(match name {
         "SubjectUserName" => 0,
@@ -207,6 +208,7 @@ impl<'e> Known<'e> {
     }
 
     /// The value named `name` (one of the known names), unless absent, empty or `-`.
+    #[inline(always)]
     fn get(&self, name: &str) -> Option<&'e str> {
         known_index(name)
             .and_then(|i| self.0.get(i).copied().flatten())
@@ -461,7 +463,7 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     }
     w.lit_key("ecs");
     w.begin_object();
-    w.lit_field_str("version", ECS_VERSION);
+    w.lit_field_lit("version", ECS_VERSION);
     w.end_object();
 
     // event
@@ -470,17 +472,19 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     if let Some(id) = &sys.event_id {
         w.lit_field_str("code", &id.raw);
     }
-    w.lit_field_str("kind", "event");
+    w.lit_field_lit("kind", "event");
     w.lit_field_opt_str("provider", provider);
     if is_security_log {
-        w.lit_field_str("module", "security");
+        w.lit_field_lit("module", "security");
     }
     if let Some(c) = en.categorization {
-        w.lit_field_str("action", c.action);
+        w.lit_field_lit("action", c.action);
         write_str_array(w, "category", c.category);
         write_str_array(w, "type", c.kind_type);
     }
-    w.lit_field_opt_str("outcome", en.outcome.map(Outcome::as_str));
+    if let Some(o) = en.outcome {
+        w.lit_field_lit("outcome", o.as_str());
+    }
     w.lit_field_opt_str("created", meta.and_then(|m| m.time_received.as_deref()));
     w.end_object();
 
@@ -497,8 +501,10 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     if level.is_some() || peer.is_some() {
         w.lit_key("log");
         w.begin_object();
-        if let Some(l) = &level {
-            w.lit_field_str("level", l);
+        match &level {
+            Some(Cow::Borrowed(l)) => w.lit_field_lit("level", l),
+            Some(Cow::Owned(l)) => w.lit_field_str("level", l),
+            None => {}
         }
         if let Some(p) = peer {
             w.lit_key("source");
@@ -534,11 +540,11 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     w.end_object();
 }
 
-fn write_str_array(w: &mut JsonWriter<'_>, key: &str, values: &[&str]) {
-    w.key(key);
+fn write_str_array(w: &mut JsonWriter<'_>, key: &'static str, values: &[&'static str]) {
+    w.lit_key(key);
     w.begin_array();
     for v in values {
-        w.str(v);
+        w.lit_str(v);
     }
     w.end_array();
 }
@@ -679,7 +685,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
     let ri = event.rendering_info.as_ref();
     w.lit_key("winlog");
     w.begin_object();
-    w.lit_field_str("api", "wineventlog");
+    w.lit_field_lit("api", "wineventlog");
     if let Some(t) = sys
         .time_created
         .as_ref()
@@ -733,7 +739,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
                 w.begin_array();
                 for (bit, name) in STANDARD_KEYWORDS {
                     if mask & bit != 0 {
-                        w.str(name);
+                        w.lit_str(name);
                     }
                 }
                 w.end_array();
@@ -816,13 +822,13 @@ fn write_logon(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     }
     w.lit_key("logon");
     w.begin_object();
-    w.lit_field_opt_str("type", en.logon_type);
+    w.lit_field_opt_lit("type", en.logon_type);
     w.lit_field_opt_str("id", en.logon_id);
     if failure {
         w.lit_key("failure");
         w.begin_object();
-        w.lit_field_opt_str("status", en.failure_status);
-        w.lit_field_opt_str("sub_status", en.failure_sub_status);
+        w.lit_field_opt_lit("status", en.failure_status);
+        w.lit_field_opt_lit("sub_status", en.failure_sub_status);
         w.lit_field_opt_str("reason", en.failure_reason);
         w.end_object();
     }
@@ -990,15 +996,24 @@ fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) 
             *f = fingerprint(k);
             n = n.saturating_add(1);
         }
-        let pairs = arr.get(..n).unwrap_or_default();
         let fps = fps.get(..n).unwrap_or_default();
-        for (i, (k, f)) in pairs.iter().zip(fps).enumerate() {
-            let later = i.saturating_add(1);
-            let others = pairs.get(later..).unwrap_or_default();
-            let ofps = fps.get(later..).unwrap_or_default();
-            if others.iter().zip(ofps).any(|(o, of)| of == f && o == k) {
-                return true;
+        let mut rest = fps;
+        let mut i = 0usize;
+        while let Some((f, later)) = rest.split_first() {
+            for (j, of) in later.iter().enumerate() {
+                if of == f {
+                    let a = arr.get(i).copied().unwrap_or_default();
+                    let b = arr
+                        .get(i.saturating_add(1).saturating_add(j))
+                        .copied()
+                        .unwrap_or_default();
+                    if a == b {
+                        return true;
+                    }
+                }
             }
+            rest = later;
+            i = i.saturating_add(1);
         }
         false
     } else {
@@ -1008,15 +1023,18 @@ fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) 
     }
 }
 
-/// Equal keys have equal fingerprints: the length and up to eight last bytes.
+/// Equal keys have equal fingerprints: the length and the last eight bytes (all of them for a
+/// shorter key), read as one word without a copy loop.
+#[inline]
 fn fingerprint(k: &str) -> u64 {
     let b = k.as_bytes();
-    let tail = b.get(b.len().saturating_sub(7)..).unwrap_or_default();
-    let mut w = [0u8; 8];
-    if let Some(d) = w.get_mut(..tail.len()) {
-        d.copy_from_slice(tail);
-    }
-    u64::from_le_bytes(w) ^ u64::try_from(b.len()).unwrap_or(u64::MAX).rotate_right(8)
+    let tail = match b.last_chunk::<8>() {
+        Some(last) => u64::from_le_bytes(*last),
+        None => b
+            .iter()
+            .fold(0u64, |w, &x| w.wrapping_shl(8) | u64::from(x)),
+    };
+    tail ^ u64::try_from(b.len()).unwrap_or(u64::MAX).rotate_right(8)
 }
 
 /// An iterator of known length (the chain above does not implement `ExactSizeIterator`).
@@ -1123,7 +1141,7 @@ pub(crate) fn render_raw_ecs(
     w.begin_object();
     w.lit_key("ecs");
     w.begin_object();
-    w.lit_field_str("version", ECS_VERSION);
+    w.lit_field_lit("version", ECS_VERSION);
     w.end_object();
     w.lit_key("event");
     w.begin_object();

@@ -165,17 +165,28 @@ impl<'o> JsonWriter<'o> {
     #[inline]
     pub fn field_str(&mut self, k: &str, v: &str) {
         let (kb, vb) = (k.as_bytes(), v.as_bytes());
-        if crate::swar::find_json_escape(kb).is_none()
-            && crate::swar::find_json_escape(vb).is_none()
-        {
-            // Neither needs escaping (the usual case): one reservation, plain copies.
+        if crate::swar::find_json_escape(kb).is_none() {
+            let Some(at) = crate::swar::find_json_escape(vb) else {
+                // Neither needs escaping (the usual case): one reservation, plain copies.
+                self.sep();
+                self.out
+                    .reserve(kb.len().saturating_add(vb.len()).saturating_add(5));
+                self.out.push(b'"');
+                self.out.extend_from_slice(kb);
+                self.out.extend_from_slice(b"\":\"");
+                self.out.extend_from_slice(vb);
+                self.out.push(b'"');
+                self.comma = true;
+                return;
+            };
+            // A plain key, a value escaped from the first byte the scan found.
             self.sep();
             self.out
-                .reserve(kb.len().saturating_add(vb.len()).saturating_add(5));
+                .reserve(kb.len().saturating_add(vb.len()).saturating_add(8));
             self.out.push(b'"');
             self.out.extend_from_slice(kb);
             self.out.extend_from_slice(b"\":\"");
-            self.out.extend_from_slice(vb);
+            escape_from(self.out, vb, at);
             self.out.push(b'"');
             self.comma = true;
         } else {
@@ -254,6 +265,51 @@ impl JsonWriter<'_> {
         self.comma = true;
     }
 
+    /// A string value from a literal that needs no escaping (checked in debug builds): copied
+    /// without scanning.
+    #[inline(always)]
+    pub(crate) fn lit_str(&mut self, v: &'static str) {
+        debug_assert!(
+            !v.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal value needs escaping"
+        );
+        self.sep();
+        self.out.reserve(v.len().saturating_add(2));
+        self.out.push(b'"');
+        self.out.extend_from_slice(v.as_bytes());
+        self.out.push(b'"');
+        self.comma = true;
+    }
+
+    /// `"k":"v"` from a literal key and a literal value, neither needing escaping (checked in
+    /// debug builds): copied without scanning.
+    #[inline(always)]
+    pub(crate) fn lit_field_lit(&mut self, k: &'static str, v: &'static str) {
+        debug_assert!(
+            !k.bytes()
+                .chain(v.bytes())
+                .any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal key or value needs escaping"
+        );
+        self.sep();
+        self.out
+            .reserve(k.len().saturating_add(v.len()).saturating_add(5));
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":\"");
+        self.out.extend_from_slice(v.as_bytes());
+        self.out.push(b'"');
+        self.comma = true;
+    }
+
+    /// [`lit_field_lit`](Self::lit_field_lit) when `v` is `Some`.
+    #[inline(always)]
+    pub(crate) fn lit_field_opt_lit(&mut self, k: &'static str, v: Option<&'static str>) {
+        if let Some(v) = v {
+            self.lit_field_lit(k, v);
+        }
+    }
+
     #[inline(always)]
     pub(crate) fn lit_field_opt_str(&mut self, k: &'static str, v: Option<&str>) {
         if let Some(v) = v {
@@ -273,17 +329,28 @@ impl JsonWriter<'_> {
     pub(crate) fn name_value_object(&mut self, name: Option<&str>, value: &str) {
         if let Some(n) = name {
             let (nb, vb) = (n.as_bytes(), value.as_bytes());
-            if crate::swar::find_json_escape(nb).is_none()
-                && crate::swar::find_json_escape(vb).is_none()
-            {
-                // Neither needs escaping (the usual case): one reservation, plain copies.
+            if crate::swar::find_json_escape(nb).is_none() {
+                let Some(at) = crate::swar::find_json_escape(vb) else {
+                    // Neither needs escaping (the usual case): one reservation, plain copies.
+                    self.sep();
+                    self.out
+                        .reserve(nb.len().saturating_add(vb.len()).saturating_add(24));
+                    self.out.extend_from_slice(b"{\"Name\":\"");
+                    self.out.extend_from_slice(nb);
+                    self.out.extend_from_slice(b"\",\"Value\":\"");
+                    self.out.extend_from_slice(vb);
+                    self.out.extend_from_slice(b"\"}");
+                    self.comma = true;
+                    return;
+                };
+                // A plain name, a value escaped from the first byte the scan found.
                 self.sep();
                 self.out
-                    .reserve(nb.len().saturating_add(vb.len()).saturating_add(24));
+                    .reserve(nb.len().saturating_add(vb.len()).saturating_add(32));
                 self.out.extend_from_slice(b"{\"Name\":\"");
                 self.out.extend_from_slice(nb);
                 self.out.extend_from_slice(b"\",\"Value\":\"");
-                self.out.extend_from_slice(vb);
+                escape_from(self.out, vb, at);
                 self.out.extend_from_slice(b"\"}");
                 self.comma = true;
                 return;
@@ -354,34 +421,48 @@ pub fn escape_body(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends `bytes` escaped, `first` being the offset of the first byte that needs escaping.
+/// Runs of bytes that need escaping (`\r\n\t` in messages) are escaped byte by byte; the plain
+/// runs between them are found with one scan each and copied in one piece.
 #[cold]
 fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
     let mut start = 0;
-    let mut next = Some(first);
-    while let Some(at) = next {
+    let mut at = first;
+    loop {
         out.extend_from_slice(bytes.get(start..at).unwrap_or_default());
-        let b = bytes.get(at).copied().unwrap_or(b' ');
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            _ => {
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
-                out.push(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'));
+        let mut i = at;
+        while let Some(&b) = bytes.get(i) {
+            if !(b < 0x20 || b == b'"' || b == b'\\') {
+                break;
             }
+            escape_byte(out, b);
+            i = i.saturating_add(1);
         }
-        start = at.saturating_add(1);
-        next = bytes
-            .get(start..)
-            .and_then(crate::swar::find_json_escape)
-            .map(|i| start.saturating_add(i));
+        start = i;
+        match bytes.get(start..).and_then(crate::swar::find_json_escape) {
+            Some(k) => at = start.saturating_add(k),
+            None => break,
+        }
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+}
+
+/// Appends the escape of one byte that JSON escapes (`"`, `\\` or a control character).
+#[inline]
+fn escape_byte(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0c => out.extend_from_slice(b"\\f"),
+        _ => {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
+            out.push(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -342,6 +342,25 @@ impl<'a> Parser<'a, '_> {
         while let Some(i) = crate::swar::find_byte(rest.as_bytes(), b'&') {
             out.push_str(rest.get(..i).unwrap_or_default());
             let after = rest.get(i.saturating_add(1)..).unwrap_or_default();
+            // The predefined entities (nearly every reference) by their bytes: as resolved below.
+            let ab = after.as_bytes();
+            let quick = match ab.first_chunk::<3>() {
+                Some(b"lt;") => Some((b'<', 3)),
+                Some(b"gt;") => Some((b'>', 3)),
+                _ => match ab.first_chunk::<4>() {
+                    Some(b"amp;") => Some((b'&', 4)),
+                    _ => match ab.first_chunk::<5>() {
+                        Some(b"quot;") => Some((b'"', 5)),
+                        Some(b"apos;") => Some((b'\'', 5)),
+                        _ => None,
+                    },
+                },
+            };
+            if let Some((c, n)) = quick {
+                out.push(char::from(c));
+                rest = after.get(n..).unwrap_or_default();
+                continue;
+            }
             // A reference name longer than 32 bytes is not one: only the first 33 bytes matter.
             let semi = after.as_bytes().iter().take(33).position(|&c| c == b';');
             match semi {
