@@ -166,27 +166,19 @@ impl<'o> JsonWriter<'o> {
     pub fn field_str(&mut self, k: &str, v: &str) {
         let (kb, vb) = (k.as_bytes(), v.as_bytes());
         if crate::swar::find_json_escape(kb).is_none() {
-            let Some(at) = crate::swar::find_json_escape(vb) else {
-                // Neither needs escaping (the usual case): one reservation, plain copies.
-                self.sep();
-                self.out
-                    .reserve(kb.len().saturating_add(vb.len()).saturating_add(5));
-                self.out.push(b'"');
-                self.out.extend_from_slice(kb);
-                self.out.extend_from_slice(b"\":\"");
-                self.out.extend_from_slice(vb);
-                self.out.push(b'"');
-                self.comma = true;
-                return;
-            };
-            // A plain key, a value escaped from the first byte the scan found.
+            // A plain key (the usual case): one reservation, the value copied as is or escaped
+            // from the first byte the scan found.
+            let at = crate::swar::find_json_escape(vb);
             self.sep();
             self.out
                 .reserve(kb.len().saturating_add(vb.len()).saturating_add(8));
             self.out.push(b'"');
             self.out.extend_from_slice(kb);
             self.out.extend_from_slice(b"\":\"");
-            escape_from(self.out, vb, at);
+            match at {
+                None => self.out.extend_from_slice(vb),
+                Some(at) => escape_from(self.out, vb, at),
+            }
             self.out.push(b'"');
             self.comma = true;
         } else {
@@ -330,27 +322,19 @@ impl JsonWriter<'_> {
         if let Some(n) = name {
             let (nb, vb) = (n.as_bytes(), value.as_bytes());
             if crate::swar::find_json_escape(nb).is_none() {
-                let Some(at) = crate::swar::find_json_escape(vb) else {
-                    // Neither needs escaping (the usual case): one reservation, plain copies.
-                    self.sep();
-                    self.out
-                        .reserve(nb.len().saturating_add(vb.len()).saturating_add(24));
-                    self.out.extend_from_slice(b"{\"Name\":\"");
-                    self.out.extend_from_slice(nb);
-                    self.out.extend_from_slice(b"\",\"Value\":\"");
-                    self.out.extend_from_slice(vb);
-                    self.out.extend_from_slice(b"\"}");
-                    self.comma = true;
-                    return;
-                };
-                // A plain name, a value escaped from the first byte the scan found.
+                // A plain name (the usual case): one reservation, the value copied as is or
+                // escaped from the first byte the scan found.
+                let at = crate::swar::find_json_escape(vb);
                 self.sep();
                 self.out
                     .reserve(nb.len().saturating_add(vb.len()).saturating_add(32));
                 self.out.extend_from_slice(b"{\"Name\":\"");
                 self.out.extend_from_slice(nb);
                 self.out.extend_from_slice(b"\",\"Value\":\"");
-                escape_from(self.out, vb, at);
+                match at {
+                    None => self.out.extend_from_slice(vb),
+                    Some(at) => escape_from(self.out, vb, at),
+                }
                 self.out.extend_from_slice(b"\"}");
                 self.comma = true;
                 return;

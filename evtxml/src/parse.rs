@@ -1006,41 +1006,13 @@ impl<'a> Parser<'a, '_> {
     /// Stores the text of a value field (see [`SysField::is_value`]).
     fn system_value(&mut self, f: SysField, t: Cow<'a, str>, sys: &mut System<'a>) {
         match f {
-            SysField::EventId => {
-                let n = num_dec(t);
-                self.check_num(&n);
-                sys.event_id = Some(n);
-            }
-            SysField::Version => {
-                let n = num_dec(t);
-                self.check_num(&n);
-                sys.version = Some(n);
-            }
-            SysField::Level => {
-                let n = num_dec(t);
-                self.check_num(&n);
-                sys.level = Some(n);
-            }
-            SysField::Task => {
-                let n = num_dec(t);
-                self.check_num(&n);
-                sys.task = Some(n);
-            }
-            SysField::Opcode => {
-                let n = num_dec(t);
-                self.check_num(&n);
-                sys.opcode = Some(n);
-            }
-            SysField::Keywords => {
-                let n = num_hex(t);
-                self.check_num(&n);
-                sys.keywords = Some(n);
-            }
-            SysField::EventRecordId => {
-                let n = num_dec(t);
-                self.check_num(&n);
-                sys.event_record_id = Some(n);
-            }
+            SysField::EventId => sys.event_id = Some(self.checked(num_dec(t))),
+            SysField::Version => sys.version = Some(self.checked(num_dec(t))),
+            SysField::Level => sys.level = Some(self.checked(num_dec(t))),
+            SysField::Task => sys.task = Some(self.checked(num_dec(t))),
+            SysField::Opcode => sys.opcode = Some(self.checked(num_dec(t))),
+            SysField::Keywords => sys.keywords = Some(self.checked(num_hex(t))),
+            SysField::EventRecordId => sys.event_record_id = Some(self.checked(num_dec(t))),
             SysField::Channel => sys.channel = Some(t),
             SysField::Computer => sys.computer = Some(t),
             SysField::Container => sys.container = Some(t),
@@ -1078,6 +1050,12 @@ impl<'a> Parser<'a, '_> {
         if n.value.is_none() && !is_blank(&n.raw) {
             self.repair(RepairKind::InvalidValue, Section::System);
         }
+    }
+
+    /// [`Self::check_num`], passing the number through.
+    fn checked<T>(&mut self, n: Num<'a, T>) -> Num<'a, T> {
+        self.check_num(&n);
+        n
     }
 
     /// The text of a value element (`<X>text</X>` or `<X/>`), attributes other than the
