@@ -43,6 +43,7 @@
 
 pub mod context;
 pub mod crypto;
+mod kernel;
 pub mod messages;
 pub mod security;
 pub mod store;

@@ -7,6 +7,7 @@ use std::fmt;
 use subtle::ConstantTimeEq;
 
 use super::crypto::{Key16, Rc4, crc32, hmac_md5, md5};
+use super::kernel;
 use super::messages::NegotiateFlags;
 use crate::auth::{AuthError, Mechanism, Role, SessionSecurity, Wrapped};
 
@@ -372,8 +373,13 @@ impl SessionSecurity for NtlmSecurity {
         })?;
         out.clear();
         if self.ess() {
-            self.send.rc4.apply_to_vec(plain, &mut out.data);
-            let mac = hmac_md5(&self.send.keys.sign.0, &[&seq.to_le_bytes(), plain]);
+            let mac = kernel::seal(
+                &mut self.send.rc4,
+                &self.send.keys.sign.0,
+                seq,
+                plain,
+                &mut out.data,
+            );
             out.header
                 .extend_from_slice(&ess_signature(self.flags, &mut self.send.rc4, &mac, seq));
             self.send.seq = next;
@@ -419,11 +425,7 @@ impl SessionSecurity for NtlmSecurity {
             let next = seq.checked_add(1).ok_or(AuthError::InvalidState {
                 what: "ntlm sequence number exhausted",
             })?;
-            self.recv.rc4.apply_to_vec(data, out);
-            let mac = hmac_md5(
-                &self.recv.keys.sign.0,
-                &[&seq.to_le_bytes(), out.get(start..).unwrap_or(&[])],
-            );
+            let mac = kernel::unseal(&mut self.recv.rc4, &self.recv.keys.sign.0, seq, data, out);
             let want = ess_signature(self.flags, &mut self.recv.rc4, &mac, seq);
             if bool::from(want.ct_eq(header)) {
                 self.recv.seq = next;
