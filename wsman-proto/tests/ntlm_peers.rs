@@ -24,10 +24,11 @@ use serde_json::{Value, json};
 use wsman_proto::auth::negotiate::{
     AcceptStep, InitiatorMode, NegotiateAcceptor, NegotiateConfig, NegotiateInitiator, parse_header,
 };
+use wsman_proto::auth::ntlm::ChannelBindingPolicy;
 use wsman_proto::auth::ntlm::{
     AcceptorNonces, InitiatorCredentials, InitiatorNonces, NtHash, NtHashStore,
 };
-use wsman_proto::auth::{AuthError, SessionSecurity, Wrapped};
+use wsman_proto::auth::{AuthError, ChannelBindings, Refusal, SessionSecurity, Wrapped};
 use wsman_proto::framing::{self, Charset, FramingError, Limits, SealOptions};
 
 const SIZES: [usize; 11] = [0, 1, 15, 16, 17, 255, 1000, 4096, 16385, 65536, 102_400];
@@ -143,6 +144,15 @@ fn py_client_handshake(
     py_client_handshake_with(protocol, password, seed, NegotiateConfig::default(), None)
 }
 
+/// Options of the pyspnego client.
+#[derive(Default)]
+struct PyClient {
+    /// `LM_COMPAT_LEVEL` (1: NTLMv1 with extended session security).
+    lm_compat_level: Option<u8>,
+    /// The channel bindings' application data.
+    channel_bindings: Option<Vec<u8>>,
+}
+
 fn py_client_handshake_with(
     protocol: &str,
     password: &str,
@@ -150,8 +160,23 @@ fn py_client_handshake_with(
     config: NegotiateConfig,
     lm_compat_level: Option<u8>,
 ) -> (Peer, Result<NegotiateAcceptor, AuthError>) {
+    let opts = PyClient {
+        lm_compat_level,
+        ..PyClient::default()
+    };
+    py_client_handshake_opts(protocol, password, seed, config, &opts)
+}
+
+fn py_client_handshake_opts(
+    protocol: &str,
+    password: &str,
+    seed: u8,
+    config: NegotiateConfig,
+    opts: &PyClient,
+) -> (Peer, Result<NegotiateAcceptor, AuthError>) {
     let mut py = Peer::spawn();
-    py.call(&json!({"cmd": "client", "protocol": protocol, "username": format!("{DOMAIN}\\{USER}"), "password": password, "lm_compat_level": lm_compat_level}));
+    let cb = opts.channel_bindings.as_deref().map(b64);
+    py.call(&json!({"cmd": "client", "protocol": protocol, "username": format!("{DOMAIN}\\{USER}"), "password": password, "lm_compat_level": opts.lm_compat_level, "channel_bindings": cb}));
     let (an, _) = nonces(seed);
     let mut acc = NegotiateAcceptor::new(config, None);
     let mut store = store();
@@ -190,10 +215,23 @@ fn py_server_handshake(
     seed: u8,
     dir: &std::path::Path,
 ) -> (Peer, Result<NegotiateInitiator, String>) {
+    py_server_handshake_cb(protocol, password, seed, dir, None, None)
+}
+
+/// [`py_server_handshake`] with channel bindings (application data) on our side and theirs.
+fn py_server_handshake_cb(
+    protocol: &str,
+    password: &str,
+    seed: u8,
+    dir: &std::path::Path,
+    ours_cb: Option<&[u8]>,
+    theirs_cb: Option<&[u8]>,
+) -> (Peer, Result<NegotiateInitiator, String>) {
     let user_file = dir.join(format!("ntlm-users-{seed}"));
     std::fs::write(&user_file, format!("{DOMAIN}:{USER}:{PASSWORD}\n")).unwrap();
     let mut py = Peer::spawn();
-    py.call(&json!({"cmd": "server", "protocol": protocol, "user_file": user_file}));
+    let cb = theirs_cb.map(b64);
+    py.call(&json!({"cmd": "server", "protocol": protocol, "user_file": user_file, "channel_bindings": cb}));
     let mode = if protocol == "ntlm" {
         InitiatorMode::RawNtlm
     } else {
@@ -206,6 +244,12 @@ fn py_server_handshake(
         nt_hash: NtHash::from_password(password),
     };
     let mut ini = NegotiateInitiator::new(creds, mode);
+    if let Some(app) = ours_cb {
+        ini = ini.with_channel_bindings(ChannelBindings {
+            application_data: app.to_vec(),
+            ..ChannelBindings::default()
+        });
+    }
     let (_, inn) = nonces(seed);
     let mut header = ini.initial().unwrap();
     loop {
@@ -368,10 +412,7 @@ fn tampered_and_replayed_pyspnego_messages_fail_typed() {
 fn ntlmv1_only_when_policy_allows() {
     let (_py, acc) =
         py_client_handshake_with("ntlm", PASSWORD, 90, NegotiateConfig::default(), Some(1));
-    assert_eq!(
-        acc.err(),
-        Some(AuthError::PolicyRefused(wsman_proto::auth::Refusal::NtlmV1))
-    );
+    assert_eq!(acc.err(), Some(AuthError::PolicyRefused(Refusal::NtlmV1)));
     let mut config = NegotiateConfig::default();
     config.ntlm.policy.allow_ntlmv1 = true;
     for (seed, protocol) in [(91, "ntlm"), (92, "negotiate")] {
@@ -392,4 +433,82 @@ fn ntlmv1_only_when_policy_allows() {
             "{protocol}"
         );
     }
+}
+
+/// A certificate hash standing in for the TLS channel's (`tls-server-end-point`).
+const CERT_HASH: [u8; 32] = [0x5a; 32];
+
+fn tls_bindings(hash: &[u8]) -> Vec<u8> {
+    ChannelBindings::tls_server_end_point(hash).application_data
+}
+
+#[test]
+fn channel_bindings_from_pyspnego_are_checked() {
+    let mut config = NegotiateConfig::default();
+    config.ntlm.channel_bindings = Some(ChannelBindings::tls_server_end_point(&CERT_HASH));
+    for (seed, protocol) in [(110, "ntlm"), (111, "negotiate")] {
+        // Same channel: accepted, and the session works.
+        let opts = PyClient {
+            channel_bindings: Some(tls_bindings(&CERT_HASH)),
+            ..PyClient::default()
+        };
+        let (mut py, acc) =
+            py_client_handshake_opts(protocol, PASSWORD, seed, config.clone(), &opts);
+        let mut acc = acc.unwrap_or_else(|e| panic!("{protocol}: {e}"));
+        exchange(&mut py, acc.security_mut().unwrap(), true);
+        // Another channel (a relay terminating TLS with its own certificate): refused.
+        let opts = PyClient {
+            channel_bindings: Some(tls_bindings(&[0xA5; 32])),
+            ..PyClient::default()
+        };
+        let (_py, acc) = py_client_handshake_opts(protocol, PASSWORD, seed, config.clone(), &opts);
+        assert!(
+            matches!(acc, Err(AuthError::AuthenticationFailed { .. })),
+            "{protocol}: {:?}",
+            acc.map(|_| ())
+        );
+        // No bindings from the client: accepted when supported, refused when required.
+        let (_py, acc) = py_client_handshake_opts(
+            protocol,
+            PASSWORD,
+            seed,
+            config.clone(),
+            &PyClient::default(),
+        );
+        assert!(acc.is_ok(), "{protocol}: {:?}", acc.map(|_| ()));
+        let mut required = config.clone();
+        required.ntlm.policy.channel_bindings = ChannelBindingPolicy::Required;
+        let (_py, acc) =
+            py_client_handshake_opts(protocol, PASSWORD, seed, required, &PyClient::default());
+        assert_eq!(
+            acc.err(),
+            Some(AuthError::PolicyRefused(Refusal::ChannelBindingsMissing)),
+            "{protocol}"
+        );
+    }
+}
+
+#[test]
+fn our_channel_bindings_are_checked_by_pyspnego() {
+    let dir = std::env::temp_dir().join(format!("wefkit-ntlm-cb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cb = tls_bindings(&CERT_HASH);
+    for (seed, protocol) in [(120, "ntlm"), (121, "negotiate")] {
+        let (mut py, ini) =
+            py_server_handshake_cb(protocol, PASSWORD, seed, &dir, Some(&cb), Some(&cb));
+        let mut ini = ini.unwrap_or_else(|e| panic!("{protocol}: {e}"));
+        exchange(&mut py, ini.security_mut().unwrap(), false);
+        let other = tls_bindings(&[0xA5; 32]);
+        let (_py, res) =
+            py_server_handshake_cb(protocol, PASSWORD, seed, &dir, Some(&other), Some(&cb));
+        let err = res.err().unwrap_or_default();
+        assert!(
+            err.contains("BadBindings"),
+            "{protocol}: pyspnego said {err:?}"
+        );
+        // pyspnego requires bindings from the client once it has some itself.
+        let (_py, res) = py_server_handshake_cb(protocol, PASSWORD, seed, &dir, None, Some(&cb));
+        assert!(res.is_err(), "{protocol}: accepted without bindings");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

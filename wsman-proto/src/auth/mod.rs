@@ -30,10 +30,13 @@
 use std::fmt;
 use std::sync::Arc;
 
+mod bindings;
 pub mod kerberos;
 pub mod negotiate;
 pub mod ntlm;
 pub mod spnego;
+
+pub use bindings::ChannelBindings;
 
 /// The security mechanism behind a [`SessionSecurity`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -203,6 +206,8 @@ pub enum Refusal {
     Mechanism,
     /// The peer offered no mechanism this side accepts.
     NoCommonMechanism,
+    /// The channel has bindings (TLS) and the policy requires them, but the peer sent none.
+    ChannelBindingsMissing,
 }
 
 impl Refusal {
@@ -217,6 +222,7 @@ impl Refusal {
             Self::Weak56BitKeys => "128-bit keys not negotiated",
             Self::Mechanism => "mechanism not allowed",
             Self::NoCommonMechanism => "no common mechanism",
+            Self::ChannelBindingsMissing => "channel bindings required but not sent",
         }
     }
 }

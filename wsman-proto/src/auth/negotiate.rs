@@ -18,7 +18,7 @@ use super::ntlm::{
     NtlmIdentity, NtlmInitiator, NtlmSecurity, NtlmVerifier,
 };
 use super::spnego::{self, NegState, NegTokenResp, NegotiationToken, OID_NTLM};
-use super::{AuthError, Mechanism, Refusal, SessionSecurity, Wrapped};
+use super::{AuthError, ChannelBindings, Mechanism, Refusal, SessionSecurity, Wrapped};
 
 const B64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
@@ -726,6 +726,14 @@ impl NegotiateInitiator {
             state: InitiatorState::Start,
             limits: TokenLimits::default(),
         }
+    }
+
+    /// Binds the NTLM authentication to the TLS channel it runs in (see
+    /// [`NtlmInitiator::with_channel_bindings`]).
+    #[must_use]
+    pub fn with_channel_bindings(mut self, bindings: ChannelBindings) -> Self {
+        self.ntlm = self.ntlm.take().map(|n| n.with_channel_bindings(bindings));
+        self
     }
 
     /// The first `Authorization` value.

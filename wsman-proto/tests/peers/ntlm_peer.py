@@ -6,6 +6,8 @@ Speaks JSON lines on stdin/stdout, one request -> one response. Bytes are base64
   {"cmd": "client", "protocol": "ntlm"|"negotiate", "username": "DOM\\user", "password": "...",
    "lm_compat_level": n (optional; 1 = NTLMv1 with extended session security)}
   {"cmd": "server", "protocol": "ntlm"|"negotiate", "user_file": "/path"}   (NTLM_USER_FILE)
+  Both "client" and "server" take an optional "channel_bindings": b64 application data (the
+  GssChannelBindings of a TLS channel: b"tls-server-end-point:" + certificate hash).
   {"cmd": "step", "token": b64|null}            -> {"token": b64|null, "complete": bool}
   {"cmd": "wrap", "data": b64}                  -> {"header": b64, "data": b64, "padding": n}
   {"cmd": "unwrap", "header": b64, "data": b64} -> {"data": b64}
@@ -44,6 +46,14 @@ enc = None
 PROTO = {"ntlm": "ntlm", "negotiate": "negotiate"}
 
 
+def bindings(req):
+    app = req.get("channel_bindings")
+    if app is None:
+        return None
+    from spnego.channel_bindings import GssChannelBindings
+    return GssChannelBindings(application_data=b64d(app))
+
+
 def handle(req):
     global ctx, enc
     cmd = req["cmd"]
@@ -60,6 +70,7 @@ def handle(req):
             service="HTTP",
             protocol=PROTO[req["protocol"]],
             options=spnego.NegotiateOptions.use_ntlm if req["protocol"] == "ntlm" else spnego.NegotiateOptions.use_negotiate,
+            channel_bindings=bindings(req),
         )
         enc = WinRMEncryption(ctx, WinRMEncryption.SPNEGO)
         return {"ok": True}
@@ -68,6 +79,7 @@ def handle(req):
         ctx = spnego.server(
             protocol=PROTO[req["protocol"]],
             options=spnego.NegotiateOptions.use_ntlm if req["protocol"] == "ntlm" else spnego.NegotiateOptions.use_negotiate,
+            channel_bindings=bindings(req),
         )
         enc = WinRMEncryption(ctx, WinRMEncryption.SPNEGO)
         return {"ok": True}

@@ -12,7 +12,7 @@ use super::messages::{
 };
 use super::security::NtlmSecurity;
 use super::store::{NtlmResponse, NtlmVerifier};
-use crate::auth::{AuthError, Refusal, Role};
+use crate::auth::{AuthError, ChannelBindings, Refusal, Role};
 
 /// Flags this crate asks for (initiator) and offers (acceptor).
 pub const DEFAULT_FLAGS: u32 = F::UNICODE
@@ -97,6 +97,7 @@ enum InitiatorState {
 /// → [`NtlmInitiator::into_security`].
 pub struct NtlmInitiator {
     creds: InitiatorCredentials,
+    channel_bindings: Option<ChannelBindings>,
     flags: u32,
     state: InitiatorState,
     security: Option<NtlmSecurity>,
@@ -116,10 +117,19 @@ impl NtlmInitiator {
     pub const fn new(creds: InitiatorCredentials) -> Self {
         Self {
             creds,
+            channel_bindings: None,
             flags: DEFAULT_FLAGS,
             state: InitiatorState::Start,
             security: None,
         }
+    }
+
+    /// Binds the authentication to the TLS channel it runs in: AUTHENTICATE then carries
+    /// `MsvAvChannelBindings` = MD5 of `bindings` (without it, the pair is not sent).
+    #[must_use]
+    pub fn with_channel_bindings(mut self, bindings: ChannelBindings) -> Self {
+        self.channel_bindings = Some(bindings);
+        self
     }
 
     /// The NEGOTIATE message (first token).
@@ -188,6 +198,8 @@ impl NtlmInitiator {
             let (id, v) = p?;
             if id == av::FLAGS {
                 flags_av = v.try_into().map(u32::from_le_bytes).unwrap_or(0);
+            } else if id == av::CHANNEL_BINDINGS {
+                // Ours, if any, is added below; a server has no business sending one.
             } else {
                 push_av(&mut pairs, id, v);
             }
@@ -197,6 +209,9 @@ impl NtlmInitiator {
         }
         if flags_av != 0 {
             push_av(&mut pairs, av::FLAGS, &flags_av.to_le_bytes());
+        }
+        if let Some(cb) = &self.channel_bindings {
+            push_av(&mut pairs, av::CHANNEL_BINDINGS, &cb.md5());
         }
         push_av(&mut pairs, av::EOL, &[]);
 
@@ -295,6 +310,27 @@ pub struct AcceptorPolicy {
     /// Require a MIC when the client's MsvAvFlags announce one (always checked when announced;
     /// this refuses clients that never send one). Default false: older clients omit it.
     pub require_mic: bool,
+    /// How to treat the client's channel bindings when [`AcceptorConfig::channel_bindings`] is
+    /// set (a TLS connection). Default [`ChannelBindingPolicy::WhenSupported`].
+    pub channel_bindings: ChannelBindingPolicy,
+}
+
+/// Extended Protection for Authentication on the acceptor: what to do with the client's
+/// `MsvAvChannelBindings` when the host supplied the channel's bindings (MS-NLMP 3.2.5.1.2;
+/// the same three levels as Windows' `ExtendedProtection` setting). A client value that is
+/// present, not all zero and different from the channel's is always refused.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChannelBindingPolicy {
+    /// Do not look at the client's value.
+    Ignore,
+    /// Check the value when the client sends one; accept clients that send none or all zeros
+    /// (older or non-TLS-aware clients).
+    #[default]
+    WhenSupported,
+    /// Refuse clients that send none or all zeros ([`Refusal::ChannelBindingsMissing`]), and
+    /// NTLMv1 and anonymous logons, which cannot carry them.
+    Required,
 }
 
 impl Default for AcceptorPolicy {
@@ -305,6 +341,7 @@ impl Default for AcceptorPolicy {
             require_seal: true,
             require_128: true,
             require_mic: false,
+            channel_bindings: ChannelBindingPolicy::WhenSupported,
         }
     }
 }
@@ -322,6 +359,36 @@ pub struct AcceptorConfig {
     pub dns_domain: String,
     /// DNS computer name.
     pub dns_computer: String,
+    /// The bindings of the channel this handshake runs in (set per TLS connection, for example
+    /// [`ChannelBindings::tls_server_end_point`]); `None` over plain HTTP, where the client's
+    /// value is not checked.
+    pub channel_bindings: Option<ChannelBindings>,
+}
+
+/// Checks the client's `MsvAvChannelBindings` (`None`: not sent) against the channel's.
+fn check_channel_bindings(config: &AcceptorConfig, got: Option<&[u8]>) -> Result<(), AuthError> {
+    let Some(ours) = &config.channel_bindings else {
+        return Ok(());
+    };
+    let policy = config.policy.channel_bindings;
+    if policy == ChannelBindingPolicy::Ignore {
+        return Ok(());
+    }
+    match got {
+        Some(v) if v.iter().any(|&b| b != 0) => {
+            if bool::from(ours.md5().ct_eq(v)) {
+                Ok(())
+            } else {
+                Err(AuthError::AuthenticationFailed {
+                    reason: "channel bindings do not match this connection",
+                })
+            }
+        }
+        _ if policy == ChannelBindingPolicy::Required => {
+            Err(AuthError::PolicyRefused(Refusal::ChannelBindingsMissing))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The server challenge and time for one CHALLENGE (injected).
@@ -557,6 +624,7 @@ impl NtlmAcceptor {
             if !policy.allow_anonymous {
                 return Err(AuthError::PolicyRefused(Refusal::Anonymous));
             }
+            check_channel_bindings(&self.config, None)?;
             // MS-NLMP 3.3: SessionBaseKey is Z(16) for anonymous; KeyExchangeKey follows it.
             [0; 16]
         } else if response.is_v2() {
@@ -569,7 +637,10 @@ impl NtlmAcceptor {
                 .and_then(|v| <[u8; 4]>::try_from(v).ok())
                 .map_or(0, u32::from_le_bytes);
             mic_required = av_flags & av::FLAG_MIC_PRESENT != 0;
-            verifier.verify(&response)?.0
+            let key = verifier.verify(&response)?.0;
+            // The pairs are covered by NTProofStr, which the verifier just checked.
+            check_channel_bindings(&self.config, AvPairs::find(pairs, av::CHANNEL_BINDINGS))?;
+            key
         } else if msg.nt_response.len() == 24 {
             if !policy.allow_ntlmv1 {
                 return Err(AuthError::PolicyRefused(Refusal::NtlmV1));
@@ -580,6 +651,7 @@ impl NtlmAcceptor {
                 ));
             }
             let base = verifier.verify(&response)?;
+            check_channel_bindings(&self.config, None)?;
             let lm8 =
                 msg.lm_response
                     .get(..8)
@@ -768,5 +840,71 @@ mod tests {
         a.challenge(&i2.negotiate().unwrap(), &AN).unwrap();
         assert!(a.authenticate(&anon, &mut store).unwrap().anonymous);
         let _ = i.negotiate();
+        // An anonymous logon carries no channel bindings: refused when they are required.
+        let mut a = NtlmAcceptor::new(AcceptorConfig {
+            policy: AcceptorPolicy {
+                allow_anonymous: true,
+                channel_bindings: ChannelBindingPolicy::Required,
+                ..Default::default()
+            },
+            channel_bindings: Some(ChannelBindings::tls_server_end_point(&[1; 32])),
+            ..Default::default()
+        });
+        a.challenge(&pair("right").0.negotiate().unwrap(), &AN)
+            .unwrap();
+        assert_eq!(
+            a.authenticate(&anon, &mut store).unwrap_err(),
+            AuthError::PolicyRefused(Refusal::ChannelBindingsMissing)
+        );
+    }
+
+    #[test]
+    fn channel_bindings_between_our_initiator_and_acceptor() {
+        let tls = |h: u8| ChannelBindings::tls_server_end_point(&[h; 32]);
+        for (client, server, policy, ok) in [
+            (
+                Some(tls(1)),
+                Some(tls(1)),
+                ChannelBindingPolicy::Required,
+                true,
+            ),
+            (
+                Some(tls(1)),
+                Some(tls(2)),
+                ChannelBindingPolicy::WhenSupported,
+                false,
+            ),
+            (
+                Some(tls(1)),
+                Some(tls(2)),
+                ChannelBindingPolicy::Ignore,
+                true,
+            ),
+            (
+                None,
+                Some(tls(1)),
+                ChannelBindingPolicy::WhenSupported,
+                true,
+            ),
+            (None, Some(tls(1)), ChannelBindingPolicy::Required, false),
+            (Some(tls(1)), None, ChannelBindingPolicy::Required, true),
+        ] {
+            let (i, _, mut store) = pair("right");
+            let mut i = match client {
+                Some(cb) => i.with_channel_bindings(cb),
+                None => i,
+            };
+            let mut a = NtlmAcceptor::new(AcceptorConfig {
+                policy: AcceptorPolicy {
+                    channel_bindings: policy,
+                    ..Default::default()
+                },
+                channel_bindings: server,
+                ..Default::default()
+            });
+            let ch = a.challenge(&i.negotiate().unwrap(), &AN).unwrap();
+            let auth = i.authenticate(&ch, &IN).unwrap();
+            assert_eq!(a.authenticate(&auth, &mut store).is_ok(), ok, "{policy:?}");
+        }
     }
 }

@@ -9,8 +9,10 @@
 //!   from an [`NtlmVerifier`]: [`NtHashStore`] (local accounts, passwords or NT hashes) or a
 //!   host pass-through to a domain controller (`examples/src/ntlm_auth.rs` speaks winbind's
 //!   `ntlm_auth` helper protocol). Anonymous logons use a zero session base key (MS-NLMP 3.3).
+//!   Over TLS, the host sets [`AcceptorConfig::channel_bindings`] and the client's
+//!   `MsvAvChannelBindings` is checked as [`ChannelBindingPolicy`] says (Extended Protection).
 //! - **Initiator** ([`NtlmInitiator`]): NTLMv2 with MIC (when the server sends a timestamp),
-//!   key exchange, sealing.
+//!   key exchange, sealing, channel bindings ([`NtlmInitiator::with_channel_bindings`]).
 //! - **Session security** ([`NtlmSecurity`]): per-direction sign/seal keys, RC4 state and
 //!   sequence numbers; `GSS_WrapEx` / `GSS_UnwrapEx` with 16-byte signatures (extended session
 //!   security, and the NTLMv1 CRC32 form for offline decryption); replayed or out-of-order
@@ -49,8 +51,8 @@ pub mod security;
 pub mod store;
 
 pub use context::{
-    AcceptorConfig, AcceptorNonces, AcceptorPolicy, DEFAULT_FLAGS, InitiatorCredentials,
-    InitiatorNonces, NtlmAcceptor, NtlmIdentity, NtlmInitiator,
+    AcceptorConfig, AcceptorNonces, AcceptorPolicy, ChannelBindingPolicy, DEFAULT_FLAGS,
+    InitiatorCredentials, InitiatorNonces, NtlmAcceptor, NtlmIdentity, NtlmInitiator,
 };
 pub use crypto::{Key16, NtHash};
 pub use messages::{Authenticate, AvPairs, Challenge, Negotiate, NegotiateFlags, Version};
