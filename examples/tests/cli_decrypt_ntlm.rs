@@ -84,34 +84,43 @@ fn write_bodies(dir: &Path, s: &Session, direction: &str) -> (Vec<PathBuf>, Vec<
 
 #[test]
 fn decrypts_both_directions_of_both_sessions() {
+    decrypt_both_sessions(true);
+}
+
+/// Without `--first-seq`, the first body's sequence number (0 raw, 1 SPNEGO) is taken.
+#[test]
+fn the_first_sequence_number_is_detected_when_not_given() {
+    decrypt_both_sessions(false);
+}
+
+fn decrypt_both_sessions(give_first_seq: bool) {
     for name in ["sample-raw-ntlm.json", "sample-spnego-ntlm.json"] {
         let s = session(name);
         for (direction, sender) in [
             ("client_to_server", "initiator"),
             ("server_to_client", "acceptor"),
         ] {
-            let dir = tmpdir(&format!("{}-{sender}", name.len()));
+            let dir = tmpdir(&format!("{}-{sender}-{give_first_seq}", name.len()));
             let (bodies, plains) = write_bodies(&dir, &s, direction);
             let out_dir = dir.join("out");
-            let o = wefkit(
-                &[
-                    "decrypt",
-                    "ntlm",
-                    "--session-key",
-                    &s.key,
-                    "--flags",
-                    &s.flags,
-                    "--sender",
-                    sender,
-                    "--first-seq",
-                    &s.first_seq,
-                    "--content-type",
-                    &s.ct,
-                    "--out-dir",
-                    out_dir.to_str().unwrap(),
-                ],
-                &bodies,
-            );
+            let mut args = vec![
+                "decrypt",
+                "ntlm",
+                "--session-key",
+                &s.key,
+                "--flags",
+                &s.flags,
+                "--sender",
+                sender,
+                "--content-type",
+                &s.ct,
+                "--out-dir",
+                out_dir.to_str().unwrap(),
+            ];
+            if give_first_seq {
+                args.extend(["--first-seq", &s.first_seq]);
+            }
+            let o = wefkit(&args, &bodies);
             assert!(
                 o.status.success(),
                 "{name} {sender}: {}",

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use wsman_proto::auth::ntlm::{NegotiateFlags, NtlmSecurity};
-use wsman_proto::auth::{Role, SessionSecurity};
-use wsman_proto::framing::{self, Limits, Payload};
+use wsman_proto::auth::{AuthError, Role, SessionSecurity};
+use wsman_proto::framing::{self, FramingError, Limits, Payload};
 
 use crate::io::CliError;
 
@@ -76,8 +76,10 @@ pub(crate) struct NtlmArgs {
     #[arg(long)]
     flags: String,
     /// Sequence number of the first body: 0 for raw NTLM, 1 for SPNEGO (after the mechListMIC).
-    #[arg(long, default_value_t = 0)]
-    first_seq: u32,
+    /// Without it, the first body says: it is opened at 0, and at 1 when it carries 1 (both
+    /// start from a fresh RC4 state, and the signature authenticates the number either way).
+    #[arg(long)]
+    first_seq: Option<u32>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -110,9 +112,42 @@ fn run_ntlm(a: &NtlmArgs) -> Result<(), CliError> {
         Sender::Initiator => Role::Acceptor,
         Sender::Acceptor => Role::Initiator,
     };
-    let mut sec =
-        NtlmSecurity::with_sequence(role, NegotiateFlags(flags), &key, a.first_seq, a.first_seq);
-    decrypt_bodies(&mut sec, &a.common)
+    let context = |seq| NtlmSecurity::with_sequence(role, NegotiateFlags(flags), &key, seq, seq);
+    let first = match a.first_seq {
+        Some(n) => n,
+        None => first_sequence(&context, &a.common),
+    };
+    decrypt_bodies(&mut context(first), &a.common)
+}
+
+/// The sequence number the first body starts at when `--first-seq` is not given: 1 when a
+/// context at 0 refuses the body for carrying 1 and a context at 1 opens it (a SPNEGO
+/// session), else 0 (whatever fails is then reported by the real run).
+fn first_sequence(context: &dyn Fn(u32) -> NtlmSecurity, common: &CommonArgs) -> u32 {
+    // Standard input can be read only once: no probe.
+    let Some(path) = common.bodies.first().filter(|p| p.as_os_str() != "-") else {
+        return 0;
+    };
+    let Ok(body) = crate::io::read_input(Some(path)) else {
+        return 0;
+    };
+    let mut out = Vec::new();
+    let mut open = |seq| {
+        out.clear();
+        framing::open_wef(
+            &mut context(seq),
+            &common.content_type,
+            common.sldc.then_some("SLDC"),
+            &body,
+            &Limits::default(),
+            &mut out,
+        )
+        .map(|_| ())
+    };
+    match open(0) {
+        Err(FramingError::Auth(AuthError::SequenceMismatch { got: 1, .. })) if open(1).is_ok() => 1,
+        _ => 0,
+    }
 }
 
 /// Opens every body in order with `sec` and writes the plaintexts; shared by all mechanisms.
