@@ -7,7 +7,10 @@
 //! `tls-server-end-point:` followed by the hash of the server's certificate (RFC 5929 4.1;
 //! RFC 5056). The acceptor computes the same value from the certificate it presented and
 //! compares (MS-NLMP 3.2.5.1.2); how strictly is the acceptor policy's
-//! [`ChannelBindingPolicy`](crate::auth::ntlm::ChannelBindingPolicy).
+//! [`ChannelBindingPolicy`](crate::auth::ntlm::ChannelBindingPolicy). Kerberos carries the same
+//! hash in the authenticator's checksum (RFC 4121 4.1.1.2), checked by GSSAPI: with the
+//! `kerberos` feature, `GssAcceptor::with_channel_bindings`, `GssKerberos::with_channel_bindings`
+//! and `GssInitiator::with_channel_bindings`.
 
 use md5::{Digest, Md5};
 

@@ -257,6 +257,18 @@ impl Peer {
         )
     }
 
+    /// [`Peer::step`] that returns the peer's error instead of panicking.
+    pub(crate) fn try_step(
+        &mut self,
+        token: Option<&[u8]>,
+    ) -> Result<(Option<Vec<u8>>, bool), String> {
+        let a = self.try_call(&json!({"op": "step", "token": token.map(|t| B64.encode(t))}))?;
+        Ok((
+            opt_bytes(&a["token"]),
+            a["complete"].as_bool().unwrap_or(false),
+        ))
+    }
+
     pub(crate) fn wrap(&mut self, plain: &[u8]) -> (Vec<u8>, Vec<u8>, usize) {
         let a = self.call(&json!({"op": "wrap", "data": B64.encode(plain)}));
         (

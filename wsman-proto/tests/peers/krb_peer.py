@@ -56,6 +56,15 @@ def gss_context(ctx):
     return None
 
 
+def bindings(req):
+    """Optional "channel_bindings": base64 application data (TLS tls-server-end-point)."""
+    app = req.get("channel_bindings")
+    if app is None:
+        return None
+    from spnego.channel_bindings import GssChannelBindings
+    return GssChannelBindings(application_data=unb64(app))
+
+
 def main():
     ctx = None
     for line in sys.stdin:
@@ -70,10 +79,11 @@ def main():
                     hostname=req["hostname"],
                     service=req.get("service", "HTTP"),
                     protocol=req["protocol"],
+                    channel_bindings=bindings(req),
                 )
                 ans = {"token": b64(ctx.step())}
             elif op == "server":
-                ctx = spnego.server(protocol=req["protocol"])
+                ctx = spnego.server(protocol=req["protocol"], channel_bindings=bindings(req))
                 ans = {}
             elif op == "step":
                 out = ctx.step(unb64(req.get("token")))

@@ -25,7 +25,7 @@ use libgssapi::oid::{GSS_MECH_KRB5, GSS_MECH_SPNEGO, GSS_NT_KRB5_PRINCIPAL, Oid,
 use libgssapi::util::{GssIov, GssIovFake, GssIovType};
 
 use crate::auth::negotiate::{KerberosAccepted, KerberosAcceptor};
-use crate::auth::{AuthError, GssError, Mechanism, SessionSecurity, Wrapped};
+use crate::auth::{AuthError, ChannelBindings, GssError, Mechanism, SessionSecurity, Wrapped};
 
 /// The GSSAPI mechanism a context uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -136,6 +136,22 @@ fn mech_set(mech: Mechanism) -> Result<OidSet, AuthError> {
 pub struct GssAcceptor {
     ctx: ServerCtx,
     mech: GssMech,
+    /// The channel's bindings (application data), when the host gave them.
+    bindings: Option<Vec<u8>>,
+}
+
+/// The application data of `bindings`: the only part libgssapi passes (all TLS bindings are).
+fn application_data(bindings: &ChannelBindings) -> Result<Vec<u8>, AuthError> {
+    if bindings.initiator_addrtype != 0
+        || bindings.acceptor_addrtype != 0
+        || !bindings.initiator_address.is_empty()
+        || !bindings.acceptor_address.is_empty()
+    {
+        return Err(AuthError::InvalidState {
+            what: "gssapi channel bindings with addresses are not supported (tls bindings have none)",
+        });
+    }
+    Ok(bindings.application_data.clone())
 }
 
 impl std::fmt::Debug for GssAcceptor {
@@ -166,7 +182,19 @@ impl GssAcceptor {
         Ok(Self {
             ctx: ServerCtx::new(cred),
             mech,
+            bindings: None,
         })
+    }
+
+    /// Checks the client's channel bindings against the channel's (TLS: see
+    /// [`ChannelBindings::tls_server_end_point`]). MIT Kerberos refuses an authenticator whose
+    /// bindings differ (`GSS_S_BAD_BINDINGS`) and accepts one that carries none.
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidState`] for bindings with addresses, which libgssapi cannot pass.
+    pub fn with_channel_bindings(mut self, bindings: &ChannelBindings) -> Result<Self, AuthError> {
+        self.bindings = Some(application_data(bindings)?);
+        Ok(self)
     }
 
     /// Feeds the initiator's token (from `Authorization: Kerberos|Negotiate <b64>`).
@@ -178,7 +206,7 @@ impl GssAcceptor {
         let m = self.mech.mechanism();
         let out = self
             .ctx
-            .step(token, None)
+            .step(token, self.bindings.as_deref())
             .map_err(|e| gss_err(m, "accept security context", e))?;
         let out = out.map(|b| b.to_vec());
         if self.ctx.is_complete() {
@@ -227,6 +255,7 @@ impl GssAcceptor {
 pub struct GssInitiator {
     ctx: ClientCtx,
     mech: GssMech,
+    bindings: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for GssInitiator {
@@ -250,6 +279,21 @@ impl GssInitiator {
         cred: InitiatorCred<'_>,
         mech: GssMech,
     ) -> Result<(Self, Vec<u8>), AuthError> {
+        Self::with_channel_bindings(target, cred, mech, None)
+    }
+
+    /// [`GssInitiator::new`], binding the authentication to the TLS channel it runs in: the
+    /// authenticator then carries the hash of `bindings` (RFC 4121 4.1.1.2).
+    ///
+    /// # Errors
+    /// As [`GssInitiator::new`]; [`AuthError::InvalidState`] for bindings with addresses.
+    pub fn with_channel_bindings(
+        target: &str,
+        cred: InitiatorCred<'_>,
+        mech: GssMech,
+        bindings: Option<&ChannelBindings>,
+    ) -> Result<(Self, Vec<u8>), AuthError> {
+        let bindings = bindings.map(application_data).transpose()?;
         let m = mech.mechanism();
         let mechs = mech_set(m)?;
         let cred = match cred {
@@ -286,13 +330,20 @@ impl GssInitiator {
             | CtxFlags::GSS_C_SEQUENCE_FLAG;
         let mut ctx = ClientCtx::new(cred, target, flags, Some(mech.oid()));
         let token = ctx
-            .step(None, None)
+            .step(None, bindings.as_deref())
             .map_err(|e| gss_err(m, "initiate security context", e))?
             .ok_or(AuthError::InvalidState {
                 what: "gssapi initiator produced no first token",
             })?
             .to_vec();
-        Ok((Self { ctx, mech }, token))
+        Ok((
+            Self {
+                ctx,
+                mech,
+                bindings,
+            },
+            token,
+        ))
     }
 
     /// Feeds the acceptor's token (from `WWW-Authenticate`).
@@ -303,7 +354,7 @@ impl GssInitiator {
         let m = self.mech.mechanism();
         let out = self
             .ctx
-            .step(Some(token), None)
+            .step(Some(token), self.bindings.as_deref())
             .map_err(|e| gss_err(m, "initiate security context", e))?;
         let out = out.map(|b| b.to_vec());
         if self.ctx.is_complete() {
@@ -558,6 +609,7 @@ impl SessionSecurity for GssSession {
 #[derive(Clone, Debug, Default)]
 pub struct GssKerberos {
     principal: Option<String>,
+    bindings: Option<ChannelBindings>,
 }
 
 impl GssKerberos {
@@ -566,13 +618,25 @@ impl GssKerberos {
     pub fn new(principal: Option<&str>) -> Self {
         Self {
             principal: principal.map(str::to_owned),
+            bindings: None,
         }
+    }
+
+    /// Checks each client's channel bindings against these (see
+    /// [`GssAcceptor::with_channel_bindings`]); set per TLS connection.
+    #[must_use]
+    pub fn with_channel_bindings(mut self, bindings: ChannelBindings) -> Self {
+        self.bindings = Some(bindings);
+        self
     }
 }
 
 impl KerberosAcceptor for GssKerberos {
     fn accept(&mut self, token: &[u8]) -> Result<KerberosAccepted, AuthError> {
         let mut acceptor = GssAcceptor::new(self.principal.as_deref(), GssMech::Kerberos)?;
+        if let Some(b) = &self.bindings {
+            acceptor = acceptor.with_channel_bindings(b)?;
+        }
         let response_token = match acceptor.step(token)? {
             GssStep::Done(t) => t,
             GssStep::Continue(_) => {
