@@ -128,6 +128,54 @@ pub fn decode<'a>(
     limits: &Limits,
     scratch: &'a mut String,
 ) -> Result<Decoded<'a>, Error> {
+    let Sniffed {
+        charset,
+        bom,
+        skipped,
+    } = sniff(bytes, content_type, limits)?;
+    let body = bytes.get(skipped..).unwrap_or_default();
+    match charset {
+        Charset::Utf8 => {
+            let text = std::str::from_utf8(body).map_err(|e| PeerError::Encoding {
+                encoding: "utf-8",
+                offset: e.valid_up_to().saturating_add(skipped),
+            })?;
+            Ok(Decoded {
+                text,
+                charset,
+                bom,
+                replaced: 0,
+            })
+        }
+        Charset::Utf16Le | Charset::Utf16Be => {
+            scratch.clear();
+            let replaced = utf16_to_string(body, charset == Charset::Utf16Be, skipped, scratch)?;
+            Ok(Decoded {
+                text: scratch.as_str(),
+                charset,
+                bom,
+                replaced,
+            })
+        }
+    }
+}
+
+/// What [`sniff`] decided: the encoding, whether a BOM was there, and how many bytes it took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sniffed {
+    pub(crate) charset: Charset,
+    pub(crate) bom: bool,
+    /// Bytes before the text (the BOM).
+    pub(crate) skipped: usize,
+}
+
+/// The encoding decision of [`decode`] (size limit, BOM, `Content-Type`, first bytes), without
+/// transcoding anything.
+pub(crate) fn sniff(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    limits: &Limits,
+) -> Result<Sniffed, Error> {
     if bytes.len() > limits.max_envelope_bytes {
         return Err(LimitError {
             limit: Limit::EnvelopeBytes,
@@ -186,33 +234,17 @@ pub fn decode<'a>(
             .into());
         }
     }
-    let skipped = bytes.len().saturating_sub(body.len());
-    match charset {
-        Charset::Utf8 => {
-            let text = std::str::from_utf8(body).map_err(|e| PeerError::Encoding {
-                encoding: "utf-8",
-                offset: e.valid_up_to().saturating_add(skipped),
-            })?;
-            Ok(Decoded {
-                text,
-                charset,
-                bom,
-                replaced: 0,
-            })
-        }
-        Charset::Utf16Le | Charset::Utf16Be => {
-            let replaced = utf16_to_string(body, charset == Charset::Utf16Be, skipped, scratch)?;
-            Ok(Decoded {
-                text: scratch.as_str(),
-                charset,
-                bom,
-                replaced,
-            })
-        }
-    }
+    Ok(Sniffed {
+        charset,
+        bom,
+        skipped: bytes.len().saturating_sub(body.len()),
+    })
 }
 
-fn utf16_to_string(
+/// Appends the UTF-8 form of `body` (UTF-16 in the given byte order) to `out`; unpaired
+/// surrogates become U+FFFD. Returns how many were replaced. `skipped` is the offset of `body`
+/// in the envelope (for error offsets).
+pub(crate) fn utf16_to_string(
     body: &[u8],
     big_endian: bool,
     skipped: usize,
@@ -227,7 +259,6 @@ fn utf16_to_string(
     }
     // Build the UTF-8 bytes directly (valid by construction), reusing the caller's buffer.
     let mut buf = std::mem::take(out).into_bytes();
-    buf.clear();
     // ASCII-heavy XML: UTF-8 is about half the UTF-16 size.
     buf.reserve((body.len() / 2).saturating_add(16));
     let unit = |pair: &[u8; 2]| {
