@@ -436,6 +436,47 @@ impl<'a> Wire<'a> {
         }
     }
 
+    /// The first unit equal to the ASCII byte `c` at or after `from`: a `memchr` for the byte
+    /// (rare in event XML for `]`, absent from escaped text for `<`), then a check of its
+    /// alignment and of the other byte of the unit.
+    #[inline]
+    fn find_ascii(self, c: u8, from: usize) -> Option<usize> {
+        self.find_ascii_before(c, from, self.b.len())
+    }
+
+    /// As [`find_ascii`](Self::find_ascii), for a unit that starts before `end`.
+    #[inline]
+    fn find_ascii_before(self, c: u8, from: usize, end: usize) -> Option<usize> {
+        // Where the ASCII byte sits inside a unit.
+        let key = usize::from(self.cs == Charset::Utf16Be);
+        let mut i = from.checked_add(key)?;
+        let end = end.checked_add(key)?.min(self.b.len());
+        loop {
+            let p = i.checked_add(memchr::memchr(c, self.b.get(i..end)?)?)?;
+            let unit = p.checked_sub(key)?;
+            if unit >= from
+                && unit.checked_rem(self.w) == Some(0)
+                && self.unit(unit)? == u16::from(c)
+            {
+                return Some(unit);
+            }
+            i = p.checked_add(1)?;
+        }
+    }
+
+    /// The first `]]>` at or after `from` (its `]`).
+    #[inline]
+    fn find_cdata_end(self, pat: &[u8], from: usize) -> Option<usize> {
+        let mut i = from;
+        loop {
+            let p = self.find_ascii(b']', i)?;
+            if self.at(p, pat) {
+                return Some(p);
+            }
+            i = self.next(p);
+        }
+    }
+
     /// The offset of the first non-whitespace unit at or after `i`.
     #[inline]
     fn skip_ws(self, mut i: usize) -> usize {
@@ -525,9 +566,7 @@ struct Scan<'a> {
 /// The byte patterns of the scan, in the wire encoding.
 struct Patterns {
     cdata_open: Vec<u8>,
-    cdata_end: Finder<'static>,
-    lt: Finder<'static>,
-    amp: Finder<'static>,
+    cdata_end: Vec<u8>,
     events: Finder<'static>,
     end_tag_open: Vec<u8>,
 }
@@ -537,9 +576,7 @@ impl Patterns {
         let finder = |s: &[u8]| Finder::new(&wire.encode(s)).into_owned();
         Self {
             cdata_open: wire.encode(b"<![CDATA["),
-            cdata_end: finder(b"]]>"),
-            lt: finder(b"<"),
-            amp: finder(b"&"),
+            cdata_end: wire.encode(b"]]>"),
             events: finder(b"Events"),
             end_tag_open: wire.encode(b"</"),
         }
@@ -604,7 +641,7 @@ impl<'a> Scan<'a> {
             let content = wire.skip_ws(tag_end);
             let (payload, form, close) = if wire.at(content, &pats.cdata_open) {
                 let data = content.checked_add(pats.cdata_open.len())?;
-                let data_end = wire.find(&pats.cdata_end, data)?;
+                let data_end = wire.find_cdata_end(&pats.cdata_end, data)?;
                 if wire.max_utf8(data_end.saturating_sub(data)) > limits.max_text_bytes
                     || wire.units(tag_end, content) > limits.max_text_bytes
                 {
@@ -618,11 +655,11 @@ impl<'a> Scan<'a> {
                 (wire.b.get(data..data_end)?, PayloadForm::Cdata, close)
             } else {
                 // Escaped text holds no `<`: the next one ends it.
-                let close = wire.find(&pats.lt, tag_end)?;
+                let close = wire.find_ascii(b'<', tag_end)?;
                 if wire.max_utf8(close.saturating_sub(tag_end)) > limits.max_text_bytes {
                     return None;
                 }
-                check_references(wire, &pats.amp, tag_end, close)?;
+                check_references(wire, tag_end, close)?;
                 // Trim whitespace at both ends (the general path trims the text).
                 let mut end = close;
                 while end > content {
@@ -800,9 +837,9 @@ fn parse_item_tag<'a>(
 
 /// Checks every reference in escaped text `[from, to)`: one of the five predefined entities or
 /// a character reference to a non-NUL character, as the general path requires.
-fn check_references(wire: Wire<'_>, amp: &Finder<'_>, from: usize, to: usize) -> Option<()> {
+fn check_references(wire: Wire<'_>, from: usize, to: usize) -> Option<()> {
     let mut at = from;
-    while let Some(a) = wire.find(amp, at).filter(|a| *a < to) {
+    while let Some(a) = wire.find_ascii_before(b'&', at, to) {
         let name_start = wire.next(a);
         let mut i = name_start;
         let mut n = 0usize;
