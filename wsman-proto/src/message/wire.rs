@@ -153,9 +153,11 @@ enum Payload<'a> {
 }
 
 impl<'a> WireEvent<'a> {
-    /// The payload as it was on the wire, in [`encoding`](Self::encoding): the CDATA data, or
-    /// for escaped text the text with references unresolved (on the general path, and for
-    /// [`PayloadForm::Markup`], the final UTF-8 text).
+    /// The payload bytes in [`encoding`](Self::encoding), without copy. For
+    /// [`PayloadForm::Cdata`] (what Windows sends) this is the event XML itself. For
+    /// [`PayloadForm::Escaped`] it may still hold references (`&lt;…`) when it came from the
+    /// fast path: use [`to_utf8`](Self::to_utf8) for the text. On the general path (and for
+    /// [`PayloadForm::Markup`]) it is the final UTF-8 text.
     pub fn raw(&self) -> &[u8] {
         match &self.payload {
             Payload::Wire { bytes, .. } => bytes,
