@@ -635,3 +635,46 @@ fn hostile_inputs_fail_alike() {
         }
     }
 }
+
+/// Large batches: the limit on events per batch, and payloads dense in `]` (each one a stop of
+/// the `]]>` search) stay on the fast path, linear, and agree with the general path.
+#[test]
+fn large_batches() {
+    let item = |text: &str| Item {
+        action: Some(Action::EVENT.as_str().to_owned()),
+        text: text.to_owned(),
+        cdata: true,
+        ws: (String::new(), String::new()),
+        single_quote: false,
+    };
+    let batch = |n: usize, text: &str| Batch {
+        layout: Layout::Root,
+        items: vec![item(text); n],
+        sep: String::new(),
+        bookmark: true,
+    };
+    let limits = Limits {
+        max_envelope_bytes: 4 << 20,
+        ..Limits::default()
+    };
+    // 10 000 events (the default limit): fast; one more: the general path's limit error.
+    let xml = build(&batch(10_000, "<E/>"));
+    let bytes = encoded(&xml, Charset::Utf16Le, true);
+    assert_eq!(equivalent(&bytes, None, &limits).unwrap(), DecodePath::Fast);
+    let xml = build(&batch(10_001, "<E/>"));
+    let e = equivalent(&encoded(&xml, Charset::Utf16Le, true), None, &limits).unwrap_err();
+    assert!(
+        matches!(e, Error::Limit(l) if l.limit == wsman_proto::Limit::Events),
+        "{e:?}"
+    );
+    // 500 KB of payloads that are mostly `]`.
+    let dense = "]] ]".repeat(600);
+    let xml = build(&batch(100, &dense));
+    for (cs, bom) in ENCODINGS {
+        let bytes = encoded(&xml, cs, bom);
+        assert_eq!(
+            equivalent(&bytes, content_type(cs), &limits).unwrap(),
+            DecodePath::Fast
+        );
+    }
+}
