@@ -61,6 +61,11 @@ const TARGETS: &[Entry] = &[
         wsman::eventing_body,
     ),
     ("wsman_events", "wsman::events_body", wsman::events_body),
+    (
+        "wsman_events_fast",
+        "wsman::events_fast",
+        wsman::events_fast,
+    ),
     ("wsman_fault", "wsman::fault_body", wsman::fault_body),
 ];
 

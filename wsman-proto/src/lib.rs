@@ -15,6 +15,13 @@
 //! - [`Message`]: Enumerate, EnumerateResponse (with subscriptions), Pull, PullResponse,
 //!   Release, End, Subscribe, SubscribeResponse, Renew, RenewResponse, Unsubscribe, Heartbeat,
 //!   Events (event XML as borrowed slices), Ack, SubscriptionEnd and faults — parse and render.
+//! - [`message::wire::decode`]: the entry point for received bytes. `Events` envelopes (nearly
+//!   all the traffic of a collector) are decoded without transcoding or parsing their payloads:
+//!   the items are scanned in the wire encoding and each payload is a borrowed slice of the
+//!   input (UTF-16 or UTF-8) with its form, turned into UTF-8 on demand
+//!   ([`WireEvent::to_utf8`](message::wire::WireEvent::to_utf8)). Every other message, and
+//!   any `Events` envelope of an unusual shape, takes the general path below; both paths give
+//!   the same result and the same errors.
 //! - [`subscription`]: what a collector offers, with deterministic identity and version.
 //! - [`bookmark`]: `BookmarkList` and the `bookmark/earliest` sentinel.
 //!
@@ -51,12 +58,15 @@
 //!
 //! # What borrows, what copies
 //!
-//! After the one transcode, names, header values, attribute values and event payloads are
-//! `&str` / `Cow::Borrowed` slices of the text. `Cow::Owned` appears only where an escaped value
-//! had to be unescaped (an `&amp;` in a header, an event sent as escaped text rather than CDATA)
-//! or several CDATA sections had to be joined. The content of each `w:Event` is scanned
-//! (well-formedness, depth, element and text limits) but not expanded into a tree, so a batch of
-//! events costs one pass.
+//! [`message::wire::decode`] transcodes only the envelope around the event payloads (a few KB
+//! of a 500 KB batch) and leaves the payloads as slices of the input bytes.
+//!
+//! On the general path, after the one transcode, names, header values, attribute values and
+//! event payloads are `&str` / `Cow::Borrowed` slices of the text. `Cow::Owned` appears only
+//! where an escaped value had to be unescaped (an `&amp;` in a header, an event sent as escaped
+//! text rather than CDATA) or several CDATA sections had to be joined. The content of each
+//! `w:Event` is scanned (well-formedness, depth, element and text limits) but not expanded into
+//! a tree, so a batch of events costs one pass.
 //!
 //! # Matching and its limits
 //!

@@ -17,9 +17,32 @@ fn units() -> impl Strategy<Value = Vec<u16>> {
     )
 }
 
+/// Long ASCII runs (the transcoder's 16- and 8-unit fast paths) broken by arbitrary units.
+fn ascii_runs() -> impl Strategy<Value = Vec<u16>> {
+    proptest::collection::vec(
+        (
+            proptest::collection::vec(0x00u16..0x80, 0..70),
+            any::<u16>(),
+        ),
+        0..6,
+    )
+    .prop_map(|runs| {
+        runs.into_iter()
+            .flat_map(|(mut run, u)| {
+                run.push(u);
+                run
+            })
+            .collect()
+    })
+}
+
 proptest! {
     #[test]
-    fn utf16_transcode_matches_std(units in units(), be in any::<bool>(), bom in any::<bool>()) {
+    fn utf16_transcode_matches_std(
+        units in prop_oneof![units(), ascii_runs()],
+        be in any::<bool>(),
+        bom in any::<bool>(),
+    ) {
         // A leading U+FEFF *is* a byte order mark.
         prop_assume!(bom || units.first() != Some(&0xFEFF));
         let mut bytes = Vec::new();

@@ -3,6 +3,7 @@
 //! survives a render → parse round trip where the format guarantees one.
 #![expect(
     clippy::expect_used,
+    clippy::panic,
     clippy::missing_panics_doc,
     reason = "fuzz oracles panic exactly when a property is violated"
 )]
@@ -10,7 +11,8 @@
 use std::borrow::Cow;
 
 use wsman_proto::bookmark::Bookmark;
-use wsman_proto::charset;
+use wsman_proto::charset::{self, Charset};
+use wsman_proto::message::wire::{self, DecodePath, WireMessage};
 use wsman_proto::{Envelope, Error, Headers, Limits, Message};
 
 fn small_limits() -> Limits {
@@ -196,6 +198,136 @@ pub fn fault_body(data: &[u8]) {
     body_family(data, &["http://schemas.dmtf.org/wbem/wsman/1/wsman/fault"]);
 }
 
+/// Decodes `bytes` on the wire path ([`wire::decode`]) and on the general path (whole
+/// transcode, [`Envelope::parse`], [`Message::from_envelope`]) and checks that they agree: the
+/// same error, or the same headers and message with the same event actions, forms and texts.
+/// Returns the path the wire decoder took (`None` when both failed).
+pub fn assert_paths_agree(bytes: &[u8], ct: Option<&str>, limits: &Limits) -> Option<DecodePath> {
+    let mut full = String::new();
+    let general = charset::decode(bytes, ct, limits, &mut full).and_then(|d| {
+        let env = Envelope::parse(d.text, limits)?;
+        let msg = Message::from_envelope(&env, limits)?;
+        Ok((d, env, msg))
+    });
+    let mut scratch = wire::Scratch::new();
+    let fast = wire::decode(bytes, ct, limits, &mut scratch);
+    match (general, fast) {
+        (Err(g), Err(f)) => {
+            assert_eq!(g, f, "both paths fail, with the same error");
+            check_offset(&g, bytes.len());
+            None
+        }
+        (Ok((d, env, msg)), Ok(w)) => {
+            assert_eq!(w.envelope.headers, env.headers, "headers differ");
+            assert_eq!((w.charset, w.bom), (d.charset, d.bom), "encoding differs");
+            match (msg, &w.message) {
+                (Message::Events(g), WireMessage::Events(f)) => {
+                    assert_eq!(g.items.len(), f.items.len(), "event count differs");
+                    let mut text = String::new();
+                    for (g, f) in g.items.iter().zip(&f.items) {
+                        assert_eq!(g.action, f.action, "event action differs");
+                        assert_eq!(g.form, f.form, "event form differs");
+                        assert_eq!(f.to_utf8(&mut text), g.xml, "event text differs");
+                    }
+                }
+                (m, WireMessage::Other(o)) => {
+                    assert_eq!(&m, o, "message differs");
+                    assert_eq!(
+                        w.path,
+                        DecodePath::General,
+                        "only Events take the fast path"
+                    );
+                }
+                (m, f) => panic!("paths disagree: {m:?} vs {f:?}"),
+            }
+            Some(w.path)
+        }
+        (g, f) => panic!(
+            "paths disagree on success: general {:?}, wire {:?}",
+            g.map(|x| x.2),
+            f.map(|x| x.message)
+        ),
+    }
+}
+
+/// `wsman_events_fast`: the wire decoder's fast path against the general path. The first byte
+/// picks the input shape: arbitrary bytes as a whole envelope (with a `Content-Type` picked by
+/// the byte); the rest as the content of `w:Events`; or the rest split at `0xFF` bytes into
+/// items, each wrapped as a `w:Event` (its first byte picks CDATA or bare text, the `Action`,
+/// the quotes and whitespace; the other bytes are inserted as they are, so `]]>`, `<` and `&`
+/// come through). The envelope is an `Events` (or `Heartbeat`) message encoded as UTF-16LE,
+/// UTF-16BE or UTF-8, with or without BOM. Both paths must agree on success and on the parsed
+/// result (see [`assert_paths_agree`]). Returns the path the wire decoder took.
+pub fn events_fast(data: &[u8]) -> Option<DecodePath> {
+    let limits = small_limits();
+    let (sel, rest) = data.split_first()?;
+    if sel & 1 == 0 {
+        let ct = match (sel >> 1) % 4 {
+            0 => Some("application/soap+xml;charset=UTF-16"),
+            1 => Some("application/soap+xml;charset=UTF-8"),
+            2 => Some("application/soap+xml;charset=utf-16be"),
+            _ => None,
+        };
+        return assert_paths_agree(rest, ct, &limits);
+    }
+    let action = if sel & 0x42 == 0x42 {
+        "http://schemas.dmtf.org/wbem/wsman/1/wsman/Heartbeat"
+    } else {
+        "http://schemas.dmtf.org/wbem/wsman/1/wsman/Events"
+    };
+    let (cs, ct) = match (sel >> 2) % 3 {
+        0 => (Charset::Utf16Le, None),
+        1 => (
+            Charset::Utf16Be,
+            Some("application/soap+xml;charset=UTF-16BE"),
+        ),
+        _ => (Charset::Utf8, None),
+    };
+    let bom = sel & 0x20 != 0;
+    let body: String = if sel & 0x80 == 0 {
+        String::from_utf8_lossy(rest).into_owned()
+    } else {
+        let mut body = String::new();
+        for item in rest.split(|b| *b == 0xFF) {
+            let (op, payload) = item.split_first().unwrap_or((&0, &[]));
+            let payload = String::from_utf8_lossy(payload);
+            let q = if op & 4 == 0 { '"' } else { '\'' };
+            let ws = if op & 8 == 0 { "" } else { "\r\n " };
+            body.push_str(ws);
+            match op & 3 {
+                0 => body.push_str("<w:Event>"),
+                1 => body.push_str(&format!(
+                    "<w:Event Action={q}http://schemas.dmtf.org/wbem/wsman/1/wsman/Event{q}>"
+                )),
+                2 => body.push_str(&format!("<w:Event Action={q}urn:x{q}>")),
+                _ => body
+                    .push_str("<x:Event xmlns:x='http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd'>"),
+            }
+            body.push_str(ws);
+            if op & 0x10 == 0 {
+                body.push_str("<![CDATA[");
+                body.push_str(&payload);
+                body.push_str("]]>");
+            } else {
+                body.push_str(&payload);
+            }
+            body.push_str(ws);
+            body.push_str(if op & 3 == 3 {
+                "</x:Event>"
+            } else {
+                "</w:Event>"
+            });
+        }
+        body
+    };
+    let text = format!(
+        "{OPEN}{action}</a:Action><w:AckRequested/></s:Header><s:Body><w:Events>{body}</w:Events></s:Body></s:Envelope>"
+    );
+    let mut bytes = Vec::new();
+    charset::encode(&text, cs, bom, &mut bytes);
+    assert_paths_agree(&bytes, ct, &limits)
+}
+
 /// `wsman_bookmark`: `BookmarkList` parsing; what parses renders and parses back equal.
 pub fn bookmark(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
@@ -233,7 +365,37 @@ mod tests {
         bookmark(
             b"<BookmarkList><Bookmark Channel='a' RecordId='1' IsCurrent='true'/></BookmarkList>",
         );
+        // The captured batch takes the fast path, in UTF-16LE as Windows sends it.
+        let cap = String::from_utf8(ev).expect("the capture is UTF-8");
+        let mut le = Vec::new();
+        charset::encode(&cap, Charset::Utf16Le, true, &mut le);
+        assert_eq!(
+            assert_paths_agree(&le, None, &Limits::default()),
+            Some(DecodePath::Fast)
+        );
+        let mut d = vec![0u8];
+        d.extend_from_slice(&le);
+        assert_eq!(events_fast(&d), Some(DecodePath::Fast));
+        assert_eq!(
+            events_fast(
+                b"\x01 <w:Event Action='a'><![CDATA[<Event/>]]></w:Event>\n<w:Event>&lt;E/&gt;</w:Event>",
+            ),
+            Some(DecodePath::Fast)
+        );
+        assert_eq!(
+            events_fast(b"\x25<w:Event><![CDATA[<Event/>]]></w:Event>"),
+            Some(DecodePath::Fast)
+        );
+        assert_eq!(
+            events_fast(b"\x81\x01<Event/>\xFF\x11&lt;E/&gt;\xFF\x0D\xFF\x1A&#233;"),
+            Some(DecodePath::Fast)
+        );
+        // Text after the CDATA section (accepted as mixed content), a NUL character
+        // reference (refused): the general path decides.
+        assert_eq!(events_fast(b"\x81\x01a]]>b"), Some(DecodePath::General));
+        assert_eq!(events_fast(b"\x81\x11x&#0;"), None);
         for garbage in [&b""[..], b"\xFF\xFE\x00", b"<<<", b"\x01<!DOCTYPE x>"] {
+            events_fast(garbage);
             envelope_parse(garbage);
             events_body(garbage);
             bookmark(garbage);

@@ -679,6 +679,11 @@ impl<'a> Envelope<'a> {
         self.doc.text()
     }
 
+    /// How many elements the tree holds (for the element limit of the wire decoder).
+    pub(crate) fn element_count(&self) -> usize {
+        self.doc.nodes.len()
+    }
+
     /// SOAP 1.2 part 1, 5.2.3: fails on the first header marked `mustUnderstand="true"` that
     /// this crate does not understand, with the offset of that header.
     ///

@@ -1,4 +1,8 @@
 //! The `w:Events` body: a batch of events, each with its own `Action`.
+//!
+//! This is the general path, over an envelope already transcoded and parsed. For received
+//! bytes, [`wire::decode`](crate::message::wire::decode) gives the same events without
+//! transcoding or parsing their payloads.
 
 use std::borrow::Cow;
 

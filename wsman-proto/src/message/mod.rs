@@ -32,6 +32,7 @@ use crate::ns;
 
 pub mod events;
 pub mod fault;
+pub mod wire;
 
 pub use events::{EventItem, Events, PayloadForm};
 pub use fault::{Fault, FaultCode, FaultSubcode, QName, WsManFault};
