@@ -982,38 +982,31 @@ fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)]
     }
 }
 
-/// Whether a key occurs twice: pairwise for the usual handful of keys (no allocation), sorted
-/// beyond [`PAIRWISE_MAX`] so the cost stays O(n log n).
+/// Whether a key occurs twice. Up to [`PAIRWISE_MAX`] keys (no allocation): each key's
+/// fingerprint picks one of 256 buckets, and only a key landing in an occupied bucket is compared
+/// with the earlier keys (fingerprints first, the strings when those agree), so distinct keys,
+/// the usual case, cost a few instructions each. Beyond that, sorted: O(n log n).
 fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) -> bool {
     if keys.len() <= PAIRWISE_MAX {
-        // Keys and cheap fingerprints (length and last bytes) in fixed arrays: the pairwise
-        // comparison touches the strings only when the fingerprints agree.
         let mut arr = [""; PAIRWISE_MAX];
         let mut fps = [0u64; PAIRWISE_MAX];
-        let mut n = 0usize;
-        for (k, (a, f)) in keys.zip(arr.iter_mut().zip(fps.iter_mut())) {
-            *a = k;
-            *f = fingerprint(k);
-            n = n.saturating_add(1);
-        }
-        let fps = fps.get(..n).unwrap_or_default();
-        let mut rest = fps;
-        let mut i = 0usize;
-        while let Some((f, later)) = rest.split_first() {
-            for (j, of) in later.iter().enumerate() {
-                if of == f {
-                    let a = arr.get(i).copied().unwrap_or_default();
-                    let b = arr
-                        .get(i.saturating_add(1).saturating_add(j))
-                        .copied()
-                        .unwrap_or_default();
-                    if a == b {
-                        return true;
-                    }
-                }
+        let mut buckets = [0u64; 4];
+        for (i, k) in keys.enumerate() {
+            let fp = fingerprint(k);
+            let h = fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
+            let word = usize::try_from(h >> 6).unwrap_or(0);
+            let bit = 1u64 << (h & 63);
+            let Some(slot) = buckets.get_mut(word) else {
+                continue;
+            };
+            if *slot & bit != 0 && earlier_duplicate(&arr, &fps, i, k, fp) {
+                return true;
             }
-            rest = later;
-            i = i.saturating_add(1);
+            *slot |= bit;
+            if let (Some(a), Some(f)) = (arr.get_mut(i), fps.get_mut(i)) {
+                *a = k;
+                *f = fp;
+            }
         }
         false
     } else {
@@ -1021,6 +1014,23 @@ fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) 
         sorted.sort_unstable();
         sorted.windows(2).any(|p| matches!(p, [a, b] if a == b))
     }
+}
+
+/// Whether `k` (fingerprint `fp`) equals one of the first `n` keys of `arr`.
+#[cold]
+fn earlier_duplicate(arr: &[&str], fps: &[u64], n: usize, k: &str, fp: u64) -> bool {
+    arr.iter()
+        .zip(fps)
+        .take(n)
+        .any(|(a, f)| *f == fp && *a == k)
+}
+
+/// The pairwise reference for [`has_duplicate_keys`] (tests).
+#[cfg(test)]
+fn has_duplicate_keys_naive(keys: &[&str]) -> bool {
+    keys.iter()
+        .enumerate()
+        .any(|(i, k)| keys.iter().skip(i.saturating_add(1)).any(|o| o == k))
 }
 
 /// Equal keys have equal fingerprints: the length and the last eight bytes (all of them for a
@@ -1168,4 +1178,37 @@ pub(crate) fn render_raw_ecs(
         write_labels(w, m);
     }
     w.end_object();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_duplicate_keys, has_duplicate_keys_naive};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The bucketed check agrees with the plain pairwise one, with and without duplicates,
+        /// below and above the pairwise limit.
+        #[test]
+        fn duplicate_check_agrees_with_pairwise(
+            keys in proptest::collection::vec("[a-c]{0,3}|[A-Za-z]{5,12}|Key[0-9]{1,2}", 0..40)
+        ) {
+            let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+            prop_assert_eq!(
+                has_duplicate_keys(refs.iter().copied()),
+                has_duplicate_keys_naive(&refs)
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_check_examples() {
+        let distinct: Vec<String> = (0..32).map(|i| format!("Field{i}")).collect();
+        let refs: Vec<&str> = distinct.iter().map(String::as_str).collect();
+        assert!(!has_duplicate_keys(refs.iter().copied()));
+        let mut dup = refs.clone();
+        dup[31] = "Field3";
+        assert!(has_duplicate_keys(dup.iter().copied()));
+        assert!(has_duplicate_keys(["", "a", ""].into_iter()));
+        assert!(!has_duplicate_keys(["", "a"].into_iter()));
+    }
 }

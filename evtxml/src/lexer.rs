@@ -587,6 +587,82 @@ impl<'a> Lexer<'a> {
         Some((self.slice(nstart, i), i))
     }
 
+    /// Whether the next element (after optional whitespace) starts with `<` + `name` (an
+    /// unprefixed ASCII-letter name): the offset just after the name. The byte there is not
+    /// checked: the fast paths that follow require `>`, `/` or a space. Nothing is consumed.
+    #[inline]
+    pub(crate) fn peek_named(&self, name: &str) -> Option<usize> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        let nstart = lt.checked_add(1)?;
+        let nend = nstart.checked_add(name.len())?;
+        if b.get(lt) != Some(&b'<') || b.get(nstart..nend)? != name.as_bytes() {
+            return None;
+        }
+        Some(nend)
+    }
+
+    /// One attribute of an attribute-only element in the shape
+    /// [`attr_element_after`](Self::attr_element_after) accepts, at `i`: a space, an
+    /// ASCII-letter name, `="`, a value that needs no resolution, `"`. Returns the name, the
+    /// value and the offset after the closing quote; `None` for anything else.
+    #[inline]
+    pub(crate) fn attr_at(&self, i: usize) -> Option<(&'a str, &'a str, usize)> {
+        let b = self.bytes();
+        if b.get(i) != Some(&b' ') {
+            return None;
+        }
+        let astart = i.saturating_add(1);
+        let mut j = astart;
+        while b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+            j = j.saturating_add(1);
+        }
+        if j == astart || b.get(j..j.saturating_add(2))? != b"=\"" {
+            return None;
+        }
+        let vstart = j.saturating_add(2);
+        let vend = crate::swar::find_value_end(b.get(vstart..)?, b'"')
+            .map(|k| vstart.saturating_add(k))?;
+        if b.get(vend) != Some(&b'"') {
+            return None;
+        }
+        Some((
+            self.slice(astart, j),
+            self.slice(vstart, vend),
+            vend.saturating_add(1),
+        ))
+    }
+
+    /// The end of an attribute-only element after its attributes, at `i`: `/>`, or `>` + at
+    /// most `max_blank` bytes of whitespace + `</name` + optional whitespace + `>` (as
+    /// [`attr_element_after`](Self::attr_element_after) accepts). The offset after it.
+    #[inline]
+    pub(crate) fn attr_element_end(&self, i: usize, name: &str, max_blank: usize) -> Option<usize> {
+        let b = self.bytes();
+        match b.get(i)? {
+            b'/' => (b.get(i.saturating_add(1)) == Some(&b'>')).then(|| i.saturating_add(2)),
+            b'>' => {
+                let content = i.saturating_add(1);
+                let lt2 = self.skip_ws(content);
+                if lt2.saturating_sub(content) > max_blank
+                    || b.get(lt2..lt2.saturating_add(2))? != b"</"
+                {
+                    return None;
+                }
+                let name_end = lt2.saturating_add(2).saturating_add(name.len());
+                if b.get(lt2.saturating_add(2)..name_end)? != name.as_bytes() {
+                    return None;
+                }
+                let close = self.skip_ws(name_end);
+                (b.get(close) == Some(&b'>')).then(|| close.saturating_add(1))
+            }
+            _ => None,
+        }
+    }
+
     /// Fast path for a value element with no attributes, once
     /// [`peek_element_name`](Self::peek_element_name) found `name` ending at `i`:
     /// `<Name>text</Name>` with text that needs no resolution (the caller checks

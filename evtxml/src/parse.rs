@@ -780,7 +780,21 @@ impl<'a> Parser<'a, '_> {
         // How unprefixed names resolve among the children (the same for all of them: the
         // fast paths declare nothing, the general path's declarations end with their element).
         let default_ns = self.lx.default_ns();
+        // The index in `SYS_ORDER` of the field expected next.
+        let mut expect = 0usize;
         loop {
+            // Fastest path: the fields in the order Windows renders them, each checked against
+            // the name expected next (or the one after it, for an absent optional field).
+            if default_ns.is_some() {
+                if let Some(next) = self.system_predicted(sys, expect)? {
+                    expect = next;
+                    continue;
+                }
+                if self.lx.blank_content(usize::MAX) {
+                    // `</System>`.
+                    return Ok(());
+                }
+            }
             // Fast paths: `<EventID>4624</EventID>` and the other value fields, read in one
             // step; `<Execution ProcessID="4" ThreadID="8"/>` (or with blank content) and the
             // other attribute-only fields, read as the empty element they amount to. Anything
@@ -852,6 +866,9 @@ impl<'a> Parser<'a, '_> {
                 let el = self.tree(s, ns, empty, 3, SEC)?;
                 sys.other.push(el);
                 continue;
+            }
+            if let Some(k) = SYS_ORDER.iter().position(|&(f, _)| f == name) {
+                expect = k.saturating_add(1);
             }
             match name {
                 SysField::Provider => {
@@ -1001,6 +1018,170 @@ impl<'a> Parser<'a, '_> {
                 }
             }
         }
+    }
+
+    /// The fast path of [`system`](Self::system) for the field expected at `SYS_ORDER[expect]`
+    /// (or the next one): a value element `<EventID>4624</EventID>` or an attribute-only element
+    /// whose attributes are all known, distinct, within the limits, need no resolution and parse
+    /// (so that nothing is reported). Reads it and returns the index after its own, or returns
+    /// `None` with nothing consumed, for the general path to read whatever comes.
+    fn system_predicted(
+        &mut self,
+        sys: &mut System<'a>,
+        expect: usize,
+    ) -> Result<Option<usize>, Error> {
+        for k in [expect, expect.saturating_add(1)] {
+            let Some(&(f, name)) = SYS_ORDER.get(k) else {
+                break;
+            };
+            let Some(i) = self.lx.peek_named(name) else {
+                continue;
+            };
+            if self.system_field_present(sys, f) {
+                return Ok(None);
+            }
+            let max = self.limits.max_text_bytes;
+            if f.is_value() {
+                let Some(el) = self
+                    .lx
+                    .value_element_after(name, i)
+                    .filter(|el| el.value.len() <= max)
+                else {
+                    return Ok(None);
+                };
+                self.lx.commit_value(&el);
+                self.tok_start = el.text_start;
+                self.system_value(f, Cow::Borrowed(el.value), sys);
+                return Ok(Some(k.saturating_add(1)));
+            }
+            let done = match f {
+                SysField::Provider => {
+                    let mut p = Provider::default();
+                    let end = self.fast_attrs(name, i, |k, v| {
+                        let slot = match k {
+                            "Name" => &mut p.name,
+                            "EventSourceName" => &mut p.event_source_name,
+                            "Guid" => {
+                                let g = make_guid(Cow::Borrowed(v));
+                                if p.guid.is_some() || (g.value.is_none() && !v.is_empty()) {
+                                    return false;
+                                }
+                                p.guid = Some(g);
+                                return true;
+                            }
+                            _ => return false,
+                        };
+                        slot.replace(Cow::Borrowed(v)).is_none()
+                    });
+                    if end.is_some() {
+                        sys.provider = Some(p);
+                    }
+                    end
+                }
+                SysField::TimeCreated => {
+                    let mut t = TimeCreated::default();
+                    let end = self.fast_attrs(name, i, |k, v| match k {
+                        "SystemTime" => {
+                            let x = make_time(Cow::Borrowed(v));
+                            x.value.is_some() && t.system_time.replace(x).is_none()
+                        }
+                        "RawTime" => {
+                            let x = num_dec(Cow::Borrowed(v));
+                            x.value.is_some() && t.raw_time.replace(x).is_none()
+                        }
+                        _ => false,
+                    });
+                    if end.is_some() {
+                        sys.time_created = Some(t);
+                    }
+                    end
+                }
+                SysField::Correlation => {
+                    let mut c = Correlation::default();
+                    let end = self.fast_attrs(name, i, |k, v| {
+                        let slot = match k {
+                            "ActivityID" => &mut c.activity_id,
+                            "RelatedActivityID" => &mut c.related_activity_id,
+                            _ => return false,
+                        };
+                        let g = make_guid(Cow::Borrowed(v));
+                        g.value.is_some() && slot.replace(g).is_none()
+                    });
+                    if end.is_some() {
+                        sys.correlation = Some(c);
+                    }
+                    end
+                }
+                SysField::Execution => {
+                    let mut x = Execution::default();
+                    let end = self.fast_attrs(name, i, |k, v| {
+                        let slot32 = match k {
+                            "ProcessID" => &mut x.process_id,
+                            "ThreadID" => &mut x.thread_id,
+                            "ProcessorID" => &mut x.processor_id,
+                            "SessionID" => &mut x.session_id,
+                            _ => {
+                                let slot64 = match k {
+                                    "KernelTime" => &mut x.kernel_time,
+                                    "UserTime" => &mut x.user_time,
+                                    "ProcessorTime" => &mut x.processor_time,
+                                    _ => return false,
+                                };
+                                let n = num_dec(Cow::Borrowed(v));
+                                return n.value.is_some() && slot64.replace(n).is_none();
+                            }
+                        };
+                        let n = num_dec(Cow::Borrowed(v));
+                        n.value.is_some() && slot32.replace(n).is_none()
+                    });
+                    if end.is_some() {
+                        sys.execution = Some(x);
+                    }
+                    end
+                }
+                SysField::Security => {
+                    let mut sec = Security::default();
+                    let end = self.fast_attrs(name, i, |k, v| {
+                        k == "UserID" && sec.user_id.replace(Cow::Borrowed(v)).is_none()
+                    });
+                    if end.is_some() {
+                        sys.security = Some(sec);
+                    }
+                    end
+                }
+                _ => None,
+            };
+            return Ok(done.map(|end| {
+                self.tok_start = self.lx.position();
+                self.lx.commit_to(end);
+                k.saturating_add(1)
+            }));
+        }
+        Ok(None)
+    }
+
+    /// Reads the attributes of an attribute-only element (see
+    /// [`Lexer::attr_at`](crate::lexer::Lexer::attr_at)) whose name ends at `i`, handing each to
+    /// `f`, which returns `false` to refuse one (unknown, repeated or invalid). The end offset
+    /// of the element, or `None` (nothing consumed) when the shape is not the simple one, a
+    /// limit would be exceeded or `f` refused an attribute.
+    #[inline]
+    fn fast_attrs(
+        &self,
+        name: &str,
+        mut i: usize,
+        mut f: impl FnMut(&str, &'a str) -> bool,
+    ) -> Option<usize> {
+        let max = self.limits.max_text_bytes;
+        let mut n = 0usize;
+        while let Some((k, v, next)) = self.lx.attr_at(i) {
+            n = n.saturating_add(1);
+            if n > self.limits.max_attributes || v.len() > max || !f(k, v) {
+                return None;
+            }
+            i = next;
+        }
+        self.lx.attr_element_end(i, name, max)
     }
 
     /// Stores the text of a value field (see [`SysField::is_value`]).
@@ -1439,6 +1620,25 @@ enum Known {
     ProcessingErrorData,
     RenderingInfo,
 }
+
+/// The `System` fields in the order Windows renders them (the fast path's prediction).
+const SYS_ORDER: [(SysField, &str); 15] = [
+    (SysField::Provider, "Provider"),
+    (SysField::EventId, "EventID"),
+    (SysField::Version, "Version"),
+    (SysField::Level, "Level"),
+    (SysField::Task, "Task"),
+    (SysField::Opcode, "Opcode"),
+    (SysField::Keywords, "Keywords"),
+    (SysField::TimeCreated, "TimeCreated"),
+    (SysField::EventRecordId, "EventRecordID"),
+    (SysField::Correlation, "Correlation"),
+    (SysField::Execution, "Execution"),
+    (SysField::Channel, "Channel"),
+    (SysField::Computer, "Computer"),
+    (SysField::Container, "Container"),
+    (SysField::Security, "Security"),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SysField {
