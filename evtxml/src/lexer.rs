@@ -50,7 +50,7 @@ impl<'a> StartTag<'a> {
     }
 
     /// A name known to have no prefix.
-    fn unprefixed(name: &'a str) -> Self {
+    pub(crate) fn unprefixed(name: &'a str) -> Self {
         Self {
             name,
             prefix: "",
@@ -585,6 +585,77 @@ impl<'a> Lexer<'a> {
             return None;
         }
         Some((self.slice(nstart, i), i))
+    }
+
+    /// Fast path for the usual root start tag, after optional whitespace:
+    /// `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">` (either quote),
+    /// read as [`next`](Self::next) would read it (the declaration in scope, the element open,
+    /// its attribute in [`attrs`](Self::attrs)). `false`, with nothing consumed, for anything
+    /// else.
+    pub(crate) fn root_event(&mut self) -> bool {
+        const OPEN: &[u8; 13] = b"<Event xmlns=";
+        if self.close_empty.is_some() || !self.stack.is_empty() {
+            return false;
+        }
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        let Some(rest) = b.get(lt..) else {
+            return false;
+        };
+        let Some((open, rest)) = rest.split_first_chunk::<13>() else {
+            return false;
+        };
+        let ns = crate::EVENT_NS.as_bytes();
+        let Some((&quote, rest)) = rest.split_first() else {
+            return false;
+        };
+        if open != OPEN
+            || !matches!(quote, b'"' | b'\'')
+            || rest.get(..ns.len()) != Some(ns)
+            || rest.get(ns.len()..ns.len().saturating_add(2)) != Some(&[quote, b'>'])
+        {
+            return false;
+        }
+        let name_start = lt.saturating_add(1);
+        let vstart = lt.saturating_add(14);
+        let vend = vstart.saturating_add(ns.len());
+        self.attrs.clear();
+        self.attrs.push(RawAttr {
+            name: self.slice(name_start.saturating_add(6), name_start.saturating_add(11)),
+            value: self.slice(vstart, vend),
+            clean: true,
+        });
+        let ns_before = self.ns.len();
+        self.ns
+            .push(("", Cow::Borrowed(self.slice(vstart, vend)), true));
+        self.stack.push((
+            self.slice(name_start, name_start.saturating_add(5)),
+            ns_before,
+        ));
+        self.pos = vend.saturating_add(2);
+        true
+    }
+
+    /// Fast path for a start tag without attributes, after optional whitespace: `<name>` (an
+    /// unprefixed name), read as [`next`](Self::next) would read it. `false`, with nothing
+    /// consumed, for anything else.
+    pub(crate) fn open_plain(&mut self, name: &str) -> bool {
+        let Some(end) = self.peek_named(name) else {
+            return false;
+        };
+        if self.bytes().get(end) != Some(&b'>') {
+            return false;
+        }
+        let start = end.saturating_sub(name.len());
+        self.attrs.clear();
+        self.stack.push((self.slice(start, end), self.ns.len()));
+        self.pos = end.saturating_add(1);
+        true
+    }
+
+    /// Whether only whitespace is left.
+    pub(crate) fn rest_is_blank(&self) -> bool {
+        self.close_empty.is_none() && self.skip_ws(self.pos) >= self.src.len()
     }
 
     /// Whether the next element (after optional whitespace) starts with `<` + `name` (an

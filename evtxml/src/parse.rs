@@ -638,8 +638,31 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn document(&mut self) -> Result<Event<'a>, Error> {
+        // Fast path: the usual root start tag, first thing in the input.
+        self.tok_start = self.lx.position();
+        let fast_root = self.limits.max_attributes >= 1 && self.lx.root_event();
         // Prolog: declaration, comments, PIs and whitespace only.
-        let (root, root_empty) = loop {
+        let (root, root_empty) = if fast_root {
+            ((StartTag::unprefixed("Event"), Ns::Event(true)), false)
+        } else {
+            self.prolog()?
+        };
+        let (s, ns) = root;
+        if !ns.is_event() || s.local() != "Event" {
+            return Err(Error::NotAnEvent {
+                offset: self.tok_start,
+            });
+        }
+        if !fast_root {
+            self.attributes(&s, Section::Document, |_, _| false)?;
+        }
+        self.document_rest(root_empty)
+    }
+
+    /// The prolog and the root start tag (see [`document`](Self::document)).
+    #[expect(clippy::type_complexity, reason = "a private helper's plain tuple")]
+    fn prolog(&mut self) -> Result<((StartTag<'a>, Ns<'a>), bool), Error> {
+        Ok(loop {
             match self.snext(Section::Document)? {
                 Tok::Start(s, ns) => break ((s, ns), false),
                 Tok::Empty(s, ns) => break ((s, ns), true),
@@ -656,14 +679,11 @@ impl<'a> Parser<'a, '_> {
                     });
                 }
             }
-        };
-        let (s, ns) = root;
-        if !ns.is_event() || s.local() != "Event" {
-            return Err(Error::NotAnEvent {
-                offset: self.tok_start,
-            });
-        }
-        self.attributes(&s, Section::Document, |_, _| false)?;
+        })
+    }
+
+    /// Everything after the root start tag (see [`document`](Self::document)).
+    fn document_rest(&mut self, root_empty: bool) -> Result<Event<'a>, Error> {
         if root_empty {
             return Err(Error::NoSystem);
         }
@@ -694,6 +714,9 @@ impl<'a> Parser<'a, '_> {
             return Err(Error::NoSystem);
         }
         // Epilog: only whitespace, comments and PIs may follow the root.
+        if self.lx.rest_is_blank() {
+            return Ok(event);
+        }
         loop {
             match self.snext(Section::Document) {
                 Ok(Tok::Eof) => break,
@@ -713,6 +736,23 @@ impl<'a> Parser<'a, '_> {
         have_system: &mut bool,
     ) -> Result<(), Error> {
         loop {
+            // Fast paths: `<System>` and `<EventData>` without attributes, `</Event>`.
+            if self.lx.default_ns().is_some() {
+                self.tok_start = self.lx.position();
+                if !*have_system && self.lx.open_plain("System") {
+                    self.system(&StartTag::unprefixed("System"), false, &mut event.system)?;
+                    *have_system = true;
+                    continue;
+                }
+                if matches!(event.payload, Payload::None) && self.lx.open_plain("EventData") {
+                    let s = StartTag::unprefixed("EventData");
+                    self.payload(Known::EventData, &s, false, &mut event.payload)?;
+                    continue;
+                }
+                if self.lx.blank_content(usize::MAX) {
+                    return Ok(());
+                }
+            }
             let (s, ns, empty) = match self.snext(Section::Document)? {
                 Tok::Start(s, ns) => (s, ns, false),
                 Tok::Empty(s, ns) => (s, ns, true),
@@ -1405,6 +1445,10 @@ impl<'a> Parser<'a, '_> {
                     });
                     continue;
                 }
+            }
+            // `</EventData>`.
+            if self.lx.blank_content(usize::MAX) {
+                return Ok(());
             }
             let (s, ns, empty) = match self.snext(SEC)? {
                 Tok::Start(s, ns) => (s, ns, false),
