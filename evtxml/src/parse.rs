@@ -660,7 +660,6 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// The prolog and the root start tag (see [`document`](Self::document)).
-    #[expect(clippy::type_complexity, reason = "a private helper's plain tuple")]
     fn prolog(&mut self) -> Result<((StartTag<'a>, Ns<'a>), bool), Error> {
         Ok(loop {
             match self.snext(Section::Document)? {
