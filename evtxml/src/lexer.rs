@@ -400,7 +400,7 @@ impl<'a> Lexer<'a> {
         }
         let name_start = lt.saturating_add(2);
         let name_end = name_start.checked_add(name.len())?;
-        if b.get(name_start..name_end)? != name.as_bytes() {
+        if !crate::swar::eq_short(b.get(name_start..name_end)?, name.as_bytes()) {
             return None;
         }
         let close = self.skip_ws(name_end);
@@ -483,7 +483,10 @@ impl<'a> Lexer<'a> {
                         return None;
                     }
                     let name_end = lt2.saturating_add(2).saturating_add(name.len());
-                    if b.get(lt2.saturating_add(2)..name_end)? != name.as_bytes() {
+                    if !crate::swar::eq_short(
+                        b.get(lt2.saturating_add(2)..name_end)?,
+                        name.as_bytes(),
+                    ) {
                         return None;
                     }
                     let close = self.skip_ws(name_end);
@@ -670,7 +673,8 @@ impl<'a> Lexer<'a> {
         let lt = self.skip_ws(self.pos);
         let nstart = lt.checked_add(1)?;
         let nend = nstart.checked_add(name.len())?;
-        if b.get(lt) != Some(&b'<') || b.get(nstart..nend)? != name.as_bytes() {
+        if b.get(lt) != Some(&b'<') || !crate::swar::eq_short(b.get(nstart..nend)?, name.as_bytes())
+        {
             return None;
         }
         Some(nend)
@@ -724,7 +728,8 @@ impl<'a> Lexer<'a> {
                     return None;
                 }
                 let name_end = lt2.saturating_add(2).saturating_add(name.len());
-                if b.get(lt2.saturating_add(2)..name_end)? != name.as_bytes() {
+                if !crate::swar::eq_short(b.get(lt2.saturating_add(2)..name_end)?, name.as_bytes())
+                {
                     return None;
                 }
                 let close = self.skip_ws(name_end);
@@ -750,7 +755,10 @@ impl<'a> Lexer<'a> {
         let text_start = i.saturating_add(1);
         let (tend, clean) = self.text_end(text_start)?;
         let close = b.get(tend.saturating_add(1)..)?.strip_prefix(b"/")?;
-        let after = close.strip_prefix(name.as_bytes())?;
+        let after = close.get(name.len()..)?;
+        if !crate::swar::eq_short(close.get(..name.len())?, name.as_bytes()) {
+            return None;
+        }
         if !clean || after.first() != Some(&b'>') {
             return None;
         }
@@ -818,7 +826,10 @@ impl<'a> Lexer<'a> {
         let Some(name_end) = name_start.checked_add(name.len()) else {
             return false;
         };
-        if b.get(name_start..name_end) != Some(name.as_bytes()) {
+        if !b
+            .get(name_start..name_end)
+            .is_some_and(|n| crate::swar::eq_short(n, name.as_bytes()))
+        {
             return false;
         }
         let close = self.skip_ws(name_end);
@@ -849,8 +860,20 @@ impl<'a> Lexer<'a> {
         Ok((self.slice(at, i), i))
     }
 
+    #[inline]
     fn skip_ws(&self, mut i: usize) -> usize {
         let b = self.bytes();
+        if !b.get(i).is_some_and(|c| is_ws(*c)) {
+            return i;
+        }
+        // Indentation (LF and spaces) eight bytes at a time, the rest byte by byte.
+        while let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            let n = crate::swar::lf_space_prefix(u64::from_le_bytes(*w));
+            i = i.saturating_add(n);
+            if n < 8 {
+                break;
+            }
+        }
         while b.get(i).is_some_and(|c| is_ws(*c)) {
             i = i.saturating_add(1);
         }

@@ -137,6 +137,68 @@ pub(crate) fn find_text_end_multiline(hay: &[u8]) -> Option<usize> {
     })
 }
 
+/// The value of eight hexadecimal digits (either case), the first the most significant;
+/// `None` when one is not a hexadecimal digit.
+#[inline]
+pub(crate) fn hex8(digits: &[u8; 8]) -> Option<u32> {
+    let x = u64::from_be_bytes(*digits);
+    if x & HI != 0 {
+        return None;
+    }
+    // Bytes below 0x80: `x + (0x80 - n)` sets a byte's high bit exactly when it is >= n, with
+    // no carry into the next byte.
+    let ge = |v: u64, n: u8| v.wrapping_add(splat(0x80u8.wrapping_sub(n))) & HI;
+    let digit = ge(x, b'0') & !ge(x, b'9'.wrapping_add(1));
+    let l = x | splat(0x20);
+    let alpha = ge(l, b'a') & !ge(l, b'f'.wrapping_add(1));
+    if digit | alpha != HI {
+        return None;
+    }
+    // '0'-'9' -> 0-9, 'a'-'f'/'A'-'F' -> 1-6, + 9 for letters (bit 6 set): no carries.
+    let nib = (x & splat(0x0F)).wrapping_add((x.wrapping_shr(6) & LO).wrapping_mul(9));
+    let v = (nib.wrapping_shr(4) | nib) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_shr(8) | v) & 0x0000_FFFF_0000_FFFF;
+    let v = (v.wrapping_shr(16) | v) & 0xFFFF_FFFF;
+    u32::try_from(v).ok()
+}
+
+/// `a == b` for short slices (names) without a call to `memcmp`: two overlapping word
+/// comparisons up to 16 bytes, the library comparison beyond.
+#[inline(always)]
+pub(crate) fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 16 {
+        return a == b;
+    }
+    if let (Some(a0), Some(b0), Some(a1), Some(b1)) = (
+        a.first_chunk::<8>(),
+        b.first_chunk::<8>(),
+        a.last_chunk::<8>(),
+        b.last_chunk::<8>(),
+    ) {
+        return a0 == b0 && a1 == b1;
+    }
+    if let (Some(a0), Some(b0), Some(a1), Some(b1)) = (
+        a.first_chunk::<4>(),
+        b.first_chunk::<4>(),
+        a.last_chunk::<4>(),
+        b.last_chunk::<4>(),
+    ) {
+        return a0 == b0 && a1 == b1;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// How many of the bytes of `w` (in memory order), from the first, are LF or space.
+#[inline(always)]
+pub(crate) fn lf_space_prefix(w: u64) -> usize {
+    const SP: u64 = LO.wrapping_mul(0x20);
+    let other = !(zero_exact(w ^ SP) | zero_exact(w ^ LF)) & HI;
+    usize::try_from(other.trailing_zeros() / 8).unwrap_or(8)
+}
+
 /// `&`, a control character or 0xEF.
 #[inline(always)]
 fn text_special(w: u64) -> u64 {
@@ -188,6 +250,89 @@ pub(crate) fn find_value_end(hay: &[u8], quote: u8) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex8_matches_from_str_radix() {
+        for s in [
+            "00000000",
+            "ffffffff",
+            "FFFFFFFF",
+            "0123abcd",
+            "89ABcdEF",
+            "5770385F",
+            "0000000g",
+            "/0000000",
+            ":0000000",
+            "@0000000",
+            "G0000000",
+            "`0000000",
+            "0000000\u{7f}",
+            " 1234567",
+            "+1234567",
+            "-1234567",
+        ] {
+            let b: [u8; 8] = s.as_bytes().try_into().unwrap();
+            let want = if s.bytes().all(|c| c.is_ascii_hexdigit()) {
+                u32::from_str_radix(s, 16).ok()
+            } else {
+                None
+            };
+            assert_eq!(hex8(&b), want, "{s}");
+        }
+        for c in 0..=255u8 {
+            let mut b = *b"12345678";
+            for i in 0..8 {
+                let saved = b[i];
+                b[i] = c;
+                let want = if c.is_ascii_hexdigit() {
+                    u32::from_str_radix(std::str::from_utf8(&b).unwrap(), 16).ok()
+                } else {
+                    None
+                };
+                assert_eq!(hex8(&b), want, "{b:?}");
+                b[i] = saved;
+            }
+        }
+    }
+
+    #[test]
+    fn eq_short_is_equality() {
+        let words: [&[u8]; 9] = [
+            b"",
+            b"a",
+            b"ab",
+            b"abc",
+            b"Data",
+            b"EventID",
+            b"Provider",
+            b"EventRecordID",
+            b"ProcessingErrorData",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(eq_short(a, b), a == b);
+                for i in 0..a.len() {
+                    let mut c = a.to_vec();
+                    c[i] ^= 1;
+                    assert!(!eq_short(&c, a));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lf_space_prefix_counts() {
+        for (s, n) in [
+            (b"        ", 8),
+            (b"\n    <Da", 5),
+            (b"<Data Na", 0),
+            (b" \t      ", 1),
+            (b"\r\n      ", 0),
+            (b"\n\n\n\n\n\n\n\xa0", 7),
+        ] {
+            assert_eq!(lf_space_prefix(u64::from_le_bytes(*s)), n, "{s:?}");
+        }
+    }
 
     #[test]
     fn agrees_with_a_plain_search() {
