@@ -510,8 +510,9 @@ impl<'a> Lexer<'a> {
     /// `<Data Name="n">text</Data>`, `<Data Name="n"/>`, `<Data>text</Data>` or `<Data/>`, with
     /// a name and text that need no resolution (see [`simple_content`](Self::simple_content)).
     /// The caller checks that unprefixed names are in the event namespace (or none):
-    /// [`default_ns`](Self::default_ns). Nothing is consumed: [`commit`](Self::commit) the
-    /// returned end offset to accept it. `None` for anything else, which the general path reads.
+    /// [`default_ns`](Self::default_ns). Nothing is consumed:
+    /// [`data_items`](Self::data_items) reads the items it accepts. `None` for anything else, which the general path reads.
+    #[inline(always)]
     pub(crate) fn peek_data_item(&self) -> Option<DataItemFast<'a>> {
         if self.close_empty.is_some() {
             return None;
@@ -566,6 +567,39 @@ impl<'a> Lexer<'a> {
             value: self.slice(tstart, tend),
             end: tend.saturating_add(7),
         })
+    }
+
+    /// Reads consecutive EventData items of the shape [`peek_data_item`](Self::peek_data_item)
+    /// accepts, at most `budget` of them, each with a value (and a name) of at most `max_text`
+    /// bytes (and no name when `!named_ok`), appending them to `out`. Returns how many were
+    /// read; the first item that does not qualify is left unread.
+    pub(crate) fn data_items(
+        &mut self,
+        out: &mut Vec<crate::event::DataItem<'a>>,
+        budget: usize,
+        max_text: usize,
+        named_ok: bool,
+    ) -> usize {
+        let mut n = 0usize;
+        while n < budget {
+            let Some(item) = self.peek_data_item() else {
+                break;
+            };
+            if item.value.len() > max_text
+                || item
+                    .name
+                    .is_some_and(|name| !named_ok || name.len() > max_text)
+            {
+                break;
+            }
+            self.pos = item.end;
+            out.push(crate::event::DataItem {
+                name: item.name.map(Cow::Borrowed),
+                value: Cow::Borrowed(item.value),
+            });
+            n = n.saturating_add(1);
+        }
+        n
     }
 
     /// The start of a fast-path element after optional whitespace: an unprefixed ASCII-letter
@@ -771,11 +805,6 @@ impl<'a> Lexer<'a> {
 
     /// Accepts what [`value_element_after`](Self::value_element_after) returned.
     pub(crate) fn commit_value(&mut self, item: &ValueElementFast<'a>) {
-        self.pos = item.end;
-    }
-
-    /// Accepts what [`peek_data_item`](Self::peek_data_item) returned.
-    pub(crate) fn commit(&mut self, item: &DataItemFast<'a>) {
         self.pos = item.end;
     }
 

