@@ -803,6 +803,61 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    /// Fast path for a numeric value element, once [`peek_named`](Self::peek_named) found
+    /// `name` ending at `i`: `>` + 1 to 19 decimal digits (or, with `hex`, `0x` + 1 to 16
+    /// hexadecimal digits) + `</name>`. Returns the digits as written, their value and the
+    /// offsets of the text and just after the end tag. Nothing is consumed.
+    #[inline]
+    pub(crate) fn number_element_after(
+        &self,
+        name: &str,
+        i: usize,
+        hex: bool,
+    ) -> Option<(&'a str, u64, usize, usize)> {
+        let b = self.bytes();
+        if b.get(i) != Some(&b'>') {
+            return None;
+        }
+        let text_start = i.saturating_add(1);
+        let mut j = text_start;
+        let mut v: u64 = 0;
+        if hex {
+            if b.get(j..j.saturating_add(2))? != b"0x" {
+                return None;
+            }
+            j = j.saturating_add(2);
+            let digits = j;
+            while let Some(d) = b.get(j).and_then(|&c| crate::parse::hex_digit(c)) {
+                v = v.wrapping_shl(4) | u64::from(d);
+                j = j.saturating_add(1);
+            }
+            if j == digits || j.saturating_sub(digits) > 16 {
+                return None;
+            }
+        } else {
+            while let Some(d) = b.get(j).map(|c| c.wrapping_sub(b'0')).filter(|&d| d <= 9) {
+                v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+                j = j.saturating_add(1);
+            }
+            if j == text_start || j.saturating_sub(text_start) > 19 {
+                return None;
+            }
+        }
+        let close = b.get(j..)?.strip_prefix(b"</")?;
+        let after = close.get(name.len()..)?;
+        if !crate::swar::eq_short(close.get(..name.len())?, name.as_bytes())
+            || after.first() != Some(&b'>')
+        {
+            return None;
+        }
+        Some((
+            self.slice(text_start, j),
+            v,
+            text_start,
+            j.saturating_add(name.len()).saturating_add(3),
+        ))
+    }
+
     /// Accepts what [`value_element_after`](Self::value_element_after) returned.
     pub(crate) fn commit_value(&mut self, item: &ValueElementFast<'a>) {
         self.pos = item.end;

@@ -147,7 +147,7 @@ const HEX_VALUE: [u8; 256] = {
 
 /// The value of one hexadecimal digit.
 #[inline]
-fn hex_digit(b: u8) -> Option<u8> {
+pub(crate) fn hex_digit(b: u8) -> Option<u8> {
     HEX_VALUE.get(usize::from(b)).copied().filter(|&d| d < 16)
 }
 
@@ -1118,6 +1118,9 @@ impl<'a> Parser<'a, '_> {
             }
             let max = self.limits.max_text_bytes;
             if f.is_value() {
+                if self.system_number(f, name, i, sys) {
+                    return Ok(Some(k.saturating_add(1)));
+                }
                 let Some(el) = self
                     .lx
                     .value_element_after(name, i)
@@ -1234,6 +1237,50 @@ impl<'a> Parser<'a, '_> {
             }));
         }
         Ok(None)
+    }
+
+    /// The fast path of [`system_predicted`](Self::system_predicted) for a numeric value
+    /// field: `<EventID>4624</EventID>` with plain digits (`0x` + hexadecimal digits for
+    /// `Keywords`) that fit the field. `false`, with nothing consumed, for anything else.
+    fn system_number(&mut self, f: SysField, name: &str, i: usize, sys: &mut System<'a>) -> bool {
+        let hex = f == SysField::Keywords;
+        if !matches!(
+            f,
+            SysField::EventId
+                | SysField::Version
+                | SysField::Level
+                | SysField::Task
+                | SysField::Opcode
+                | SysField::Keywords
+                | SysField::EventRecordId
+        ) || self.limits.max_text_bytes < 20
+        {
+            return false;
+        }
+        let Some((raw, v, text_start, end)) = self.lx.number_element_after(name, i, hex) else {
+            return false;
+        };
+        fn num<T: TryFrom<u64>>(raw: &str, v: u64) -> Option<Num<'_, T>> {
+            Some(Num {
+                raw: Cow::Borrowed(raw),
+                value: Some(T::try_from(v).ok()?),
+            })
+        }
+        let stored = match f {
+            SysField::EventId => num(raw, v).map(|n| sys.event_id = Some(n)),
+            SysField::Version => num(raw, v).map(|n| sys.version = Some(n)),
+            SysField::Level => num(raw, v).map(|n| sys.level = Some(n)),
+            SysField::Task => num(raw, v).map(|n| sys.task = Some(n)),
+            SysField::Opcode => num(raw, v).map(|n| sys.opcode = Some(n)),
+            SysField::Keywords => num(raw, v).map(|n| sys.keywords = Some(n)),
+            SysField::EventRecordId => num(raw, v).map(|n| sys.event_record_id = Some(n)),
+            _ => None,
+        };
+        if stored.is_some() {
+            self.tok_start = text_start;
+            self.lx.commit_to(end);
+        }
+        stored.is_some()
     }
 
     /// Reads the attributes of an attribute-only element (see
