@@ -715,34 +715,81 @@ impl<'a> Lexer<'a> {
     }
 
     /// One attribute of an attribute-only element in the shape
-    /// [`attr_element_after`](Self::attr_element_after) accepts, at `i`: a space, an
-    /// ASCII-letter name, `="`, a value that needs no resolution, `"`. Returns the name, the
-    /// value and the offset after the closing quote; `None` for anything else.
+    /// [`attr_element_after`](Self::attr_element_after) accepts, at `i`, whose name is one of
+    /// `known`: a space, the name, `="`. Returns the index of the name in `known` and the
+    /// offset of the value; `None` for anything else.
     #[inline]
-    pub(crate) fn attr_at(&self, i: usize) -> Option<(&'a str, &'a str, usize)> {
+    pub(crate) fn known_attr_at<K>(&self, i: usize, known: &[(&str, K)]) -> Option<(usize, usize)> {
         let b = self.bytes();
         if b.get(i) != Some(&b' ') {
             return None;
         }
-        let astart = i.saturating_add(1);
-        let mut j = astart;
-        while b.get(j).is_some_and(u8::is_ascii_alphabetic) {
-            j = j.saturating_add(1);
-        }
-        if j == astart || b.get(j..j.saturating_add(2))? != b"=\"" {
-            return None;
-        }
-        let vstart = j.saturating_add(2);
+        let start = i.saturating_add(1);
+        known.iter().enumerate().find_map(|(k, (name, _))| {
+            let end = start.checked_add(name.len())?;
+            let vstart = end.checked_add(2)?;
+            (crate::swar::eq_short(b.get(start..end)?, name.as_bytes())
+                && b.get(end..vstart)? == b"=\"")
+                .then_some((k, vstart))
+        })
+    }
+
+    /// The closing `"` of a double-quoted attribute value starting at `vstart` that needs no
+    /// resolution (as in [`attr_element_after`](Self::attr_element_after)).
+    #[inline]
+    pub(crate) fn str_value_end(&self, vstart: usize) -> Option<usize> {
+        let b = self.bytes();
         let vend = crate::swar::find_value_end(b.get(vstart..)?, b'"')
             .map(|k| vstart.saturating_add(k))?;
-        if b.get(vend) != Some(&b'"') {
-            return None;
+        (b.get(vend) == Some(&b'"')).then_some(vend)
+    }
+
+    /// The closing `"` of a GUID value starting at `vstart`, where a GUID with (38 bytes) or
+    /// without (36 bytes) braces would end. The caller parses the GUID, which rejects
+    /// everything else.
+    #[inline]
+    pub(crate) fn guid_value_end(&self, vstart: usize) -> Option<usize> {
+        let b = self.bytes();
+        let len = if b.get(vstart) == Some(&b'{') { 38 } else { 36 };
+        let vend = vstart.checked_add(len)?;
+        (b.get(vend) == Some(&b'"')).then_some(vend)
+    }
+
+    /// 1 to 19 decimal digits starting at `vstart` and ending at a `"`: its offset and the
+    /// value.
+    #[inline]
+    pub(crate) fn dec_value(&self, vstart: usize) -> Option<(usize, u64)> {
+        let b = self.bytes();
+        let mut j = vstart;
+        let mut v: u64 = 0;
+        while let Some(d) = b.get(j).map(|c| c.wrapping_sub(b'0')).filter(|&d| d <= 9) {
+            v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+            j = j.saturating_add(1);
         }
-        Some((
-            self.slice(astart, j),
-            self.slice(vstart, vend),
-            vend.saturating_add(1),
-        ))
+        let n = j.saturating_sub(vstart);
+        (n > 0 && n <= 19 && b.get(j) == Some(&b'"')).then_some((j, v))
+    }
+
+    /// The closing `"` of a timestamp value starting at `vstart` where
+    /// [`Timestamp::parse`](crate::Timestamp::parse)'s format would end it: 19 bytes, an
+    /// optional fraction, then `Z` or an offset. The caller parses the timestamp, which
+    /// rejects everything else.
+    #[inline]
+    pub(crate) fn time_value_end(&self, vstart: usize) -> Option<usize> {
+        let b = self.bytes();
+        let mut j = vstart.checked_add(19)?;
+        if b.get(j) == Some(&b'.') {
+            j = j.saturating_add(1);
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j = j.saturating_add(1);
+            }
+        }
+        match b.get(j)? {
+            b'Z' | b'z' => j = j.saturating_add(1),
+            b'+' | b'-' => j = j.saturating_add(6),
+            _ => return None,
+        }
+        (b.get(j) == Some(&b'"')).then_some(j)
     }
 
     /// The end of an attribute-only element after its attributes, at `i`: `/>`, or `>` + at

@@ -1133,25 +1133,23 @@ impl<'a> Parser<'a, '_> {
                 self.system_value(f, Cow::Borrowed(el.value), sys);
                 return Ok(Some(k.saturating_add(1)));
             }
+            use AttrKind::{Dec, GuidV, Str, TimeV};
             let done = match f {
                 SysField::Provider => {
                     let mut p = Provider::default();
-                    let end = self.fast_attrs(name, i, |k, v| {
-                        let slot = match k {
-                            "Name" => &mut p.name,
-                            "EventSourceName" => &mut p.event_source_name,
-                            "Guid" => {
-                                let g = make_guid(Cow::Borrowed(v));
-                                if p.guid.is_some() || (g.value.is_none() && !v.is_empty()) {
-                                    return false;
-                                }
-                                p.guid = Some(g);
-                                return true;
+                    let end = self.fast_attrs(
+                        name,
+                        i,
+                        &[("Name", Str), ("Guid", GuidV), ("EventSourceName", Str)],
+                        |k, v| match (k, v) {
+                            (0, AttrVal::Str(v)) => p.name.replace(Cow::Borrowed(v)).is_none(),
+                            (1, AttrVal::Guid(g)) => p.guid.replace(g).is_none(),
+                            (2, AttrVal::Str(v)) => {
+                                p.event_source_name.replace(Cow::Borrowed(v)).is_none()
                             }
-                            _ => return false,
-                        };
-                        slot.replace(Cow::Borrowed(v)).is_none()
-                    });
+                            _ => false,
+                        },
+                    );
                     if end.is_some() {
                         sys.provider = Some(p);
                     }
@@ -1159,17 +1157,18 @@ impl<'a> Parser<'a, '_> {
                 }
                 SysField::TimeCreated => {
                     let mut t = TimeCreated::default();
-                    let end = self.fast_attrs(name, i, |k, v| match k {
-                        "SystemTime" => {
-                            let x = make_time(Cow::Borrowed(v));
-                            x.value.is_some() && t.system_time.replace(x).is_none()
-                        }
-                        "RawTime" => {
-                            let x = num_dec(Cow::Borrowed(v));
-                            x.value.is_some() && t.raw_time.replace(x).is_none()
-                        }
-                        _ => false,
-                    });
+                    let end = self.fast_attrs(
+                        name,
+                        i,
+                        &[("SystemTime", TimeV), ("RawTime", Dec)],
+                        |k, v| match (k, v) {
+                            (0, AttrVal::Time(x)) => t.system_time.replace(x).is_none(),
+                            (1, AttrVal::Dec(raw, n)) => {
+                                t.raw_time.replace(Num::new(raw, Some(n))).is_none()
+                            }
+                            _ => false,
+                        },
+                    );
                     if end.is_some() {
                         sys.time_created = Some(t);
                     }
@@ -1177,15 +1176,16 @@ impl<'a> Parser<'a, '_> {
                 }
                 SysField::Correlation => {
                     let mut c = Correlation::default();
-                    let end = self.fast_attrs(name, i, |k, v| {
-                        let slot = match k {
-                            "ActivityID" => &mut c.activity_id,
-                            "RelatedActivityID" => &mut c.related_activity_id,
-                            _ => return false,
-                        };
-                        let g = make_guid(Cow::Borrowed(v));
-                        g.value.is_some() && slot.replace(g).is_none()
-                    });
+                    let end = self.fast_attrs(
+                        name,
+                        i,
+                        &[("ActivityID", GuidV), ("RelatedActivityID", GuidV)],
+                        |k, v| match (k, v) {
+                            (0, AttrVal::Guid(g)) => c.activity_id.replace(g).is_none(),
+                            (1, AttrVal::Guid(g)) => c.related_activity_id.replace(g).is_none(),
+                            _ => false,
+                        },
+                    );
                     if end.is_some() {
                         sys.correlation = Some(c);
                     }
@@ -1193,26 +1193,43 @@ impl<'a> Parser<'a, '_> {
                 }
                 SysField::Execution => {
                     let mut x = Execution::default();
-                    let end = self.fast_attrs(name, i, |k, v| {
-                        let slot32 = match k {
-                            "ProcessID" => &mut x.process_id,
-                            "ThreadID" => &mut x.thread_id,
-                            "ProcessorID" => &mut x.processor_id,
-                            "SessionID" => &mut x.session_id,
-                            _ => {
-                                let slot64 = match k {
-                                    "KernelTime" => &mut x.kernel_time,
-                                    "UserTime" => &mut x.user_time,
-                                    "ProcessorTime" => &mut x.processor_time,
-                                    _ => return false,
-                                };
-                                let n = num_dec(Cow::Borrowed(v));
-                                return n.value.is_some() && slot64.replace(n).is_none();
-                            }
-                        };
-                        let n = num_dec(Cow::Borrowed(v));
-                        n.value.is_some() && slot32.replace(n).is_none()
-                    });
+                    let end = self.fast_attrs(
+                        name,
+                        i,
+                        &[
+                            ("ProcessID", Dec),
+                            ("ThreadID", Dec),
+                            ("ProcessorID", Dec),
+                            ("SessionID", Dec),
+                            ("KernelTime", Dec),
+                            ("UserTime", Dec),
+                            ("ProcessorTime", Dec),
+                        ],
+                        |k, v| {
+                            let AttrVal::Dec(raw, n) = v else {
+                                return false;
+                            };
+                            let slot32 = match k {
+                                0 => &mut x.process_id,
+                                1 => &mut x.thread_id,
+                                2 => &mut x.processor_id,
+                                3 => &mut x.session_id,
+                                _ => {
+                                    let slot64 = match k {
+                                        4 => &mut x.kernel_time,
+                                        5 => &mut x.user_time,
+                                        6 => &mut x.processor_time,
+                                        _ => return false,
+                                    };
+                                    return slot64.replace(Num::new(raw, Some(n))).is_none();
+                                }
+                            };
+                            let Ok(n) = u32::try_from(n) else {
+                                return false;
+                            };
+                            slot32.replace(Num::new(raw, Some(n))).is_none()
+                        },
+                    );
                     if end.is_some() {
                         sys.execution = Some(x);
                     }
@@ -1220,8 +1237,9 @@ impl<'a> Parser<'a, '_> {
                 }
                 SysField::Security => {
                     let mut sec = Security::default();
-                    let end = self.fast_attrs(name, i, |k, v| {
-                        k == "UserID" && sec.user_id.replace(Cow::Borrowed(v)).is_none()
+                    let end = self.fast_attrs(name, i, &[("UserID", Str)], |k, v| match (k, v) {
+                        (0, AttrVal::Str(v)) => sec.user_id.replace(Cow::Borrowed(v)).is_none(),
+                        _ => false,
                     });
                     if end.is_some() {
                         sys.security = Some(sec);
@@ -1283,26 +1301,62 @@ impl<'a> Parser<'a, '_> {
         stored.is_some()
     }
 
-    /// Reads the attributes of an attribute-only element (see
-    /// [`Lexer::attr_at`](crate::lexer::Lexer::attr_at)) whose name ends at `i`, handing each to
-    /// `f`, which returns `false` to refuse one (unknown, repeated or invalid). The end offset
-    /// of the element, or `None` (nothing consumed) when the shape is not the simple one, a
-    /// limit would be exceeded or `f` refused an attribute.
+    /// Reads the attributes of an attribute-only element whose name ends at `i`, each one of
+    /// `known` (name and kind of value, see [`Lexer::known_attr_at`](crate::lexer::Lexer::known_attr_at)),
+    /// handing each (by its index in `known`) to `f`, which returns `false` to refuse one
+    /// (repeated or out of range). Values are read by kind: a string that needs no resolution,
+    /// a GUID, plain decimal digits or a timestamp, each of which must parse (so that it is
+    /// clean and nothing is reported). The end offset of the element, or `None` (nothing
+    /// consumed) for any other shape or attribute, a value that does not parse, a limit that
+    /// would be exceeded or a refused attribute: the general path reads those.
     #[inline]
     fn fast_attrs(
         &self,
         name: &str,
         mut i: usize,
-        mut f: impl FnMut(&str, &'a str) -> bool,
+        known: &[(&'static str, AttrKind)],
+        mut f: impl FnMut(usize, AttrVal<'a>) -> bool,
     ) -> Option<usize> {
         let max = self.limits.max_text_bytes;
         let mut n = 0usize;
-        while let Some((k, v, next)) = self.lx.attr_at(i) {
+        while let Some((k, vstart)) = self.lx.known_attr_at(i, known) {
             n = n.saturating_add(1);
-            if n > self.limits.max_attributes || v.len() > max || !f(k, v) {
+            if n > self.limits.max_attributes {
                 return None;
             }
-            i = next;
+            let kind = known.get(k)?.1;
+            let (val, vend) = match kind {
+                AttrKind::Str => {
+                    let vend = self.lx.str_value_end(vstart)?;
+                    (AttrVal::Str(self.xml.get(vstart..vend)?), vend)
+                }
+                AttrKind::GuidV => {
+                    let vend = self.lx.guid_value_end(vstart)?;
+                    let raw = self.xml.get(vstart..vend)?;
+                    let g = guid(raw)?;
+                    (AttrVal::Guid(Guid::new_parsed(raw, g)), vend)
+                }
+                AttrKind::Dec => {
+                    let (vend, v) = self.lx.dec_value(vstart)?;
+                    (AttrVal::Dec(self.xml.get(vstart..vend)?, v), vend)
+                }
+                AttrKind::TimeV => {
+                    let vend = self.lx.time_value_end(vstart)?;
+                    let raw = self.xml.get(vstart..vend)?;
+                    let t = crate::time::Timestamp::parse(raw)?;
+                    (
+                        AttrVal::Time(Time {
+                            raw: Cow::Borrowed(raw),
+                            value: Some(t),
+                        }),
+                        vend,
+                    )
+                }
+            };
+            if vend.saturating_sub(vstart) > max || !f(k, val) {
+                return None;
+            }
+            i = vend.saturating_add(1);
         }
         self.lx.attr_element_end(i, name, max)
     }
@@ -1743,6 +1797,37 @@ enum Known {
     DebugData,
     ProcessingErrorData,
     RenderingInfo,
+}
+
+/// How the fast path reads an attribute value (see [`Parser::fast_attrs`]).
+#[derive(Debug, Clone, Copy)]
+enum AttrKind {
+    /// Text that needs no resolution.
+    Str,
+    /// A GUID, with or without braces.
+    GuidV,
+    /// Plain decimal digits (at most 19).
+    Dec,
+    /// A timestamp.
+    TimeV,
+}
+
+/// An attribute value read by the fast path, parsed by its [`AttrKind`].
+enum AttrVal<'a> {
+    Str(&'a str),
+    Guid(Guid<'a>),
+    Dec(&'a str, u64),
+    Time(Time<'a>),
+}
+
+impl<'a> Guid<'a> {
+    /// A GUID whose text `raw` parsed to `value`.
+    fn new_parsed(raw: &'a str, value: u128) -> Self {
+        Guid {
+            raw: Cow::Borrowed(raw),
+            value: Some(value),
+        }
+    }
 }
 
 /// The `System` fields in the order Windows renders them (the fast path's prediction).
