@@ -48,6 +48,18 @@ pub(crate) fn parse<'a>(
     repairs: &mut Vec<Repair>,
     scratch: &mut Scratch,
 ) -> Result<Event<'a>, Error> {
+    parse_with(xml, limits, repairs, scratch, true)
+}
+
+/// [`parse`] with the fast paths on (`fast`), or off: every element then goes through the
+/// general token-by-token path, the reference the fast paths are tested against.
+fn parse_with<'a>(
+    xml: &'a str,
+    limits: &Limits,
+    repairs: &mut Vec<Repair>,
+    scratch: &mut Scratch,
+    fast: bool,
+) -> Result<Event<'a>, Error> {
     if xml.len() > limits.max_event_bytes {
         return Err(Error::Limit {
             limit: Limit::EventBytes,
@@ -61,6 +73,7 @@ pub(crate) fn parse<'a>(
         repairs,
         items: 0,
         tok_start: 0,
+        fast,
     };
     let result = p.document();
     p.lx.into_scratch(scratch);
@@ -75,6 +88,9 @@ struct Parser<'a, 'r> {
     items: usize,
     /// Byte offset where the last token began.
     tok_start: usize,
+    /// Whether the fast paths are used (always, but in the tests that compare them with the
+    /// general path).
+    fast: bool,
 }
 
 /// Re-borrows `part` (a slice of `src`) with the lifetime of `src`.
@@ -506,20 +522,23 @@ impl<'a> Parser<'a, '_> {
     fn text(&mut self, section: Section, depth: usize) -> Result<Cow<'a, str>, Error> {
         // Fast path: `<x>text</x>`, the shape of nearly every value.
         self.tok_start = self.lx.position();
-        if let Some((raw, clean)) = self.lx.simple_content() {
-            if raw.len() > self.limits.max_text_bytes {
+        if let Some((raw, clean)) = self.fast.then(|| self.lx.simple_content()).flatten() {
+            // Clean text (and blank text, which `resolve` returns as is) needs no resolution.
+            // The limit applies to the value, references resolved, as on the general path.
+            let value = if clean {
+                Cow::Borrowed(raw)
+            } else {
+                self.resolve(raw, section)
+            };
+            if value.len() > self.limits.max_text_bytes {
                 return Err(Error::Limit {
                     limit: Limit::TextBytes,
                     offset: self.tok_start,
                 });
             }
-            // Clean text (and blank text, which `resolve` returns as is) needs no resolution.
-            return Ok(if clean {
-                Cow::Borrowed(raw)
-            } else {
-                self.resolve(raw, section)
-            });
+            return Ok(value);
         }
+        let content_start = self.tok_start;
         let mut acc: Option<Cow<'a, str>> = None;
         loop {
             match self.next(section)? {
@@ -547,13 +566,15 @@ impl<'a> Parser<'a, '_> {
                 });
             }
         }
+        // What the caller reports about the value is located at its start, as on the fast path.
+        self.tok_start = content_start;
         Ok(acc.unwrap_or(Cow::Borrowed("")))
     }
 
     /// Skips the content of an attribute-only element (`<Provider …>\n</Provider>`).
     fn no_content(&mut self, section: Section, depth: usize) -> Result<(), Error> {
         // Fast path: whitespace (pretty-printed input) or nothing, then the end tag.
-        if self.lx.blank_content(self.limits.max_text_bytes) {
+        if self.fast && self.lx.blank_content(self.limits.max_text_bytes) {
             return Ok(());
         }
         let t = self.text(section, depth)?;
@@ -677,7 +698,7 @@ impl<'a> Parser<'a, '_> {
     fn document(&mut self) -> Result<Event<'a>, Error> {
         // Fast path: the usual root start tag, first thing in the input.
         self.tok_start = self.lx.position();
-        let fast_root = self.limits.max_attributes >= 1 && self.lx.root_event();
+        let fast_root = self.fast && self.limits.max_attributes >= 1 && self.lx.root_event();
         // Prolog: declaration, comments, PIs and whitespace only.
         let (root, root_empty) = if fast_root {
             ((StartTag::unprefixed("Event"), Ns::Event(true)), false)
@@ -750,7 +771,7 @@ impl<'a> Parser<'a, '_> {
             return Err(Error::NoSystem);
         }
         // Epilog: only whitespace, comments and PIs may follow the root.
-        if self.lx.rest_is_blank() {
+        if self.fast && self.lx.rest_is_blank() {
             return Ok(event);
         }
         loop {
@@ -773,7 +794,7 @@ impl<'a> Parser<'a, '_> {
     ) -> Result<(), Error> {
         loop {
             // Fast paths: `<System>` and `<EventData>` without attributes, `</Event>`.
-            if self.lx.default_ns().is_some() {
+            if self.fast && self.lx.default_ns().is_some() {
                 self.tok_start = self.lx.position();
                 if !*have_system && self.lx.open_plain("System") {
                     self.system(&StartTag::unprefixed("System"), false, &mut event.system)?;
@@ -855,7 +876,7 @@ impl<'a> Parser<'a, '_> {
         }
         // How unprefixed names resolve among the children (the same for all of them: the
         // fast paths declare nothing, the general path's declarations end with their element).
-        let default_ns = self.lx.default_ns();
+        let default_ns = self.lx.default_ns().filter(|_| self.fast);
         // The index in `SYS_ORDER` of the field expected next.
         let mut expect = 0usize;
         loop {
@@ -1565,7 +1586,7 @@ impl<'a> Parser<'a, '_> {
     fn event_data(&mut self, d: &mut EventData<'a>) -> Result<(), Error> {
         const SEC: Section = Section::Payload;
         // Unprefixed names resolve the same way for all items (see `system`).
-        let fast_ns = self.lx.default_ns().is_some();
+        let fast_ns = self.fast && self.lx.default_ns().is_some();
         loop {
             // Fast path: a run of the usual `<Data Name="n">text</Data>` items, read in one
             // loop when they need nothing the general path below would report (limits checked
@@ -1581,7 +1602,7 @@ impl<'a> Parser<'a, '_> {
                 self.items = self.items.saturating_add(n);
             }
             // `</EventData>`.
-            if self.lx.blank_content(usize::MAX) {
+            if fast_ns && self.lx.blank_content(usize::MAX) {
                 return Ok(());
             }
             let (s, ns, empty) = match self.snext(SEC)? {
@@ -1929,8 +1950,286 @@ impl NameExt for str {
 
 #[cfg(test)]
 mod tests {
-    use super::{guid, guid_bytewise};
+    use super::{guid, guid_bytewise, parse_with};
+    use crate::Limits;
+    use crate::lexer::Scratch;
     use proptest::prelude::*;
+
+    /// Whitespace between elements, as pretty printers and forwarders write it (or none).
+    fn ws() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["", "\n    ", "\n  ", " ", "\r\n\t", "\n        "])
+    }
+
+    /// A value: usually plain, sometimes what the fast paths must leave to the general path.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[0-9]{1,5}",
+            2 => "[A-Za-z0-9 ._-]{0,12}",
+            1 => Just("0x8020000000000000".to_owned()),
+            1 => Just("18446744073709551616".to_owned()),
+            1 => Just("12345678901234567890".to_owned()),
+            1 => Just("0012".to_owned()),
+            1 => Just("a&amp;b &lt;c&gt; &#x41;".to_owned()),
+            1 => Just("&bogus; \u{5}".to_owned()),
+            1 => Just("x\"y'z".to_owned()),
+            1 => Just("line\nbreak\ttab".to_owned()),
+            1 => Just("{54849625-5478-4994-A5BA-3E3B0328C30D}".to_owned()),
+            1 => Just("54849625-5478-4994-a5ba-3e3b0328c30d".to_owned()),
+            1 => Just("54849625-5478-4994-A5BA-3E3B0328C3".to_owned()),
+            1 => Just("2020-10-05T20:43:58.450239Z".to_owned()),
+            1 => Just("2022-12-14T17:07:03.324+01:00".to_owned()),
+            1 => Just("2022-12-14T17:07:03.1234567890Z".to_owned()),
+            1 => Just("2022-13-14T17:07:03Z".to_owned()),
+            1 => Just(String::new()),
+        ]
+    }
+
+    /// An attribute: a known name of some System field (or another), a value, a quote.
+    fn attribute() -> impl Strategy<Value = String> {
+        let names = prop::sample::select(vec![
+            "Name",
+            "Guid",
+            "EventSourceName",
+            "SystemTime",
+            "RawTime",
+            "ActivityID",
+            "RelatedActivityID",
+            "ProcessID",
+            "ThreadID",
+            "ProcessorID",
+            "SessionID",
+            "KernelTime",
+            "UserTime",
+            "ProcessorTime",
+            "UserID",
+            "Qualifiers",
+            "Other",
+            "xmlns",
+            "xmlns:p",
+            "p:Name",
+        ]);
+        (
+            names,
+            value(),
+            prop::sample::select(vec!["\"", "'"]),
+            prop::sample::select(vec![" ", "  ", "\n"]),
+        )
+            .prop_map(|(n, v, q, sp)| {
+                let v = if q == "'" {
+                    v.replace('\'', "&apos;")
+                } else {
+                    v.replace('"', "&quot;")
+                };
+                let v = v.replace('<', "&lt;");
+                format!("{sp}{n}={q}{v}{q}")
+            })
+    }
+
+    /// A child of `System`: a known field (or another element) with attributes and content.
+    fn system_child() -> impl Strategy<Value = String> {
+        let names = prop::sample::select(vec![
+            "Provider",
+            "EventID",
+            "Version",
+            "Level",
+            "Task",
+            "Opcode",
+            "Keywords",
+            "TimeCreated",
+            "EventRecordID",
+            "Correlation",
+            "Execution",
+            "Channel",
+            "Computer",
+            "Container",
+            "Security",
+            "Unknown",
+            "p:EventID",
+        ]);
+        let content = prop_oneof![
+            3 => Just(None),
+            3 => value().prop_map(|v| Some(v.replace('<', "&lt;"))),
+            1 => Just(Some("\n    ".to_owned())),
+            1 => Just(Some("<x>1</x>".to_owned())),
+            1 => Just(Some("<!-- c -->7".to_owned())),
+        ];
+        (
+            names,
+            prop::collection::vec(attribute(), 0..4),
+            content,
+            any::<bool>(),
+        )
+            .prop_map(|(n, attrs, content, empty)| match content {
+                None if empty => format!("<{n}{}/>", attrs.concat()),
+                None => format!("<{n}{}>\n    </{n}>", attrs.concat()),
+                Some(c) => format!("<{n}{}>{c}</{n}>", attrs.concat()),
+            })
+    }
+
+    /// The usual System block, fields in the usual order, values drawn from [`value`].
+    fn usual_system() -> impl Strategy<Value = Vec<String>> {
+        (
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+        )
+            .prop_map(|(a, b, c, d, e, f, g)| {
+                let esc = |v: &str| v.replace('<', "&lt;").replace('"', "&quot;");
+                vec![
+                    format!("<Provider Name=\"{}\" Guid=\"{}\"/>", esc(&a), esc(&b)),
+                    format!("<EventID>{}</EventID>", esc(&c)),
+                    "<Version>2</Version>".to_owned(),
+                    "<Level>0</Level>".to_owned(),
+                    format!("<Task>{}</Task>", esc(&d)),
+                    "<Opcode>0</Opcode>".to_owned(),
+                    "<Keywords>0x8020000000000000</Keywords>".to_owned(),
+                    format!("<TimeCreated SystemTime=\"{}\"/>", esc(&e)),
+                    "<EventRecordID>57406</EventRecordID>".to_owned(),
+                    format!("<Correlation ActivityID=\"{}\"/>", esc(&f)),
+                    format!("<Execution ProcessID=\"{}\" ThreadID=\"8\"/>", esc(&g)),
+                    "<Channel>Security</Channel>".to_owned(),
+                    "<Computer>dc01.example.org</Computer>".to_owned(),
+                    "<Security/>".to_owned(),
+                ]
+            })
+    }
+
+    /// An `EventData` child: usually a `Data` item.
+    fn data_child() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => ("[A-Za-z]{1,10}", value()).prop_map(|(n, v)| {
+                format!("<Data Name=\"{n}\">{}</Data>", v.replace('<', "&lt;"))
+            }),
+            2 => value().prop_map(|v| format!("<Data>{}</Data>", v.replace('<', "&lt;"))),
+            1 => "[A-Za-z]{1,6}".prop_map(|n| format!("<Data Name=\"{n}\"/>")),
+            1 => Just("<Data/>".to_owned()),
+            1 => Just("<Data Name='single'>q</Data>".to_owned()),
+            1 => Just("<Data Name=\"a&amp;b\">v</Data>".to_owned()),
+            1 => Just("<Data  Name=\"spaced\">v</Data>".to_owned()),
+            1 => Just("<Binary>00FF</Binary>".to_owned()),
+            1 => Just("<ComplexData Name=\"c\"><x>1</x></ComplexData>".to_owned()),
+            1 => Just("<Other/>".to_owned()),
+            1 => Just("stray".to_owned()),
+        ]
+    }
+
+    /// A whole event document in one of the shapes real input takes, with deviations.
+    fn document() -> impl Strategy<Value = String> {
+        let root = prop::sample::select(vec![
+            "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">",
+            "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>",
+            "<Event>",
+            "<Event xmlns=\"urn:other\">",
+            "<e:Event xmlns:e=\"http://schemas.microsoft.com/win/2004/08/events/event\">",
+            "<?xml version=\"1.0\"?><Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">",
+        ]);
+        let system = prop_oneof![
+            3 => usual_system(),
+            2 => prop::collection::vec(system_child(), 0..8),
+            1 => (usual_system(), prop::collection::vec(system_child(), 0..3), 0usize..14)
+                .prop_map(|(mut u, extra, at)| {
+                    for (k, e) in extra.into_iter().enumerate() {
+                        u.insert(at.saturating_add(k).min(u.len()), e);
+                    }
+                    u
+                }),
+        ];
+        let payload = prop_oneof![
+            4 => prop::collection::vec(data_child(), 0..8).prop_map(|d| Some(("EventData", d))),
+            1 => prop::collection::vec(data_child(), 0..3).prop_map(|d| Some(("UserData", d))),
+            1 => Just(None),
+        ];
+        let tail = prop::sample::select(vec!["", "\n", "  \n", "<!-- x -->", "junk", "<Event/>"]);
+        let cut = prop_oneof![8 => Just(None), 1 => (0usize..2000).prop_map(Some)];
+        (
+            root,
+            ws(),
+            system,
+            payload,
+            ws(),
+            tail,
+            cut,
+            prop::sample::select(vec![" ", "\n"]),
+        )
+            .prop_map(|(root, w, system, payload, w2, tail, cut, sysattr)| {
+                let end = if root.starts_with("<e:") {
+                    "</e:Event>"
+                } else {
+                    "</Event>"
+                };
+                let sys_open = if sysattr == " " {
+                    "<System>"
+                } else {
+                    "<System\n>"
+                };
+                let mut x = format!("{root}{w}{sys_open}");
+                for c in system {
+                    x.push_str(w);
+                    x.push_str(&c);
+                }
+                x.push_str(w2);
+                x.push_str("</System>");
+                if let Some((kind, children)) = payload {
+                    x.push_str(w);
+                    x.push_str(&format!("<{kind}>"));
+                    for c in children {
+                        x.push_str(w);
+                        x.push_str(&c);
+                    }
+                    x.push_str(w2);
+                    x.push_str(&format!("</{kind}>"));
+                }
+                x.push_str(w);
+                x.push_str(end);
+                x.push_str(tail);
+                if let Some(at) = cut {
+                    let mut at = at.min(x.len());
+                    while !x.is_char_boundary(at) {
+                        at = at.saturating_sub(1);
+                    }
+                    x.truncate(at);
+                }
+                x
+            })
+    }
+
+    /// Limits: the defaults, or small ones that the fast paths must enforce the same way.
+    fn limits() -> impl Strategy<Value = Limits> {
+        prop_oneof![
+            3 => Just(Limits::default()),
+            1 => (0usize..6, 0usize..40, 0usize..4, 0usize..6).prop_map(|(depth, items, attrs, text)| {
+                Limits {
+                    max_depth: depth,
+                    max_items: items,
+                    max_attributes: attrs,
+                    max_text_bytes: [0, 1, 3, 8, 19, 20][text],
+                    ..Limits::default()
+                }
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The fast paths produce exactly what the general path produces: the same event and
+        /// the same repairs (kind, section, offset), or the same error.
+        #[test]
+        fn fast_paths_agree_with_the_general_path(xml in document(), limits in limits()) {
+            let mut scratch = Scratch::default();
+            let (mut r1, mut r2) = (Vec::new(), Vec::new());
+            let fast = parse_with(&xml, &limits, &mut r1, &mut scratch, true);
+            let general = parse_with(&xml, &limits, &mut r2, &mut scratch, false);
+            prop_assert_eq!(&fast, &general, "{}", xml);
+            // An error discards the repairs (the event is raw-only).
+            if fast.is_ok() {
+                prop_assert_eq!(&r1, &r2, "{}", xml);
+            }
+        }
+    }
 
     proptest! {
         /// The word-at-a-time GUID parser agrees with the digit-by-digit one, on GUIDs (any
