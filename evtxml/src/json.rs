@@ -430,22 +430,38 @@ fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }
 
-/// Appends the escape of one byte that JSON escapes (`"`, `\\` or a control character).
+/// The letter of the two-character escape of a control character (`\n`, `\r`, `\t`,
+/// `\b`, `\f`), 0 for those written `\u00XX`.
+const SHORT_ESCAPE: [u8; 32] = {
+    let mut t = [0u8; 32];
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0a] = b'n';
+    t[0x0c] = b'f';
+    t[0x0d] = b'r';
+    t
+};
+
+/// Appends the escape of one byte that JSON escapes (`"`, `\\` or a control character):
+/// a table lookup rather than a jump on the byte.
 #[inline]
 fn escape_byte(out: &mut Vec<u8>, b: u8) {
-    match b {
-        b'"' => out.extend_from_slice(b"\\\""),
-        b'\\' => out.extend_from_slice(b"\\\\"),
-        b'\n' => out.extend_from_slice(b"\\n"),
-        b'\r' => out.extend_from_slice(b"\\r"),
-        b'\t' => out.extend_from_slice(b"\\t"),
-        0x08 => out.extend_from_slice(b"\\b"),
-        0x0c => out.extend_from_slice(b"\\f"),
-        _ => {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
-            out.push(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'));
-        }
+    let short = if b == b'"' || b == b'\\' {
+        b
+    } else {
+        SHORT_ESCAPE.get(usize::from(b)).copied().unwrap_or(0)
+    };
+    if short != 0 {
+        out.extend_from_slice(&[b'\\', short]);
+    } else {
+        out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+            HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'),
+        ]);
     }
 }
 
