@@ -50,25 +50,44 @@ fn first(mask: u64) -> usize {
     usize::try_from(mask.trailing_zeros() / 8).unwrap_or(0)
 }
 
-/// Scans `hay` for the first byte where `hit(word)` flags, eight bytes at a time; the tail is
-/// zero-padded into one last word (a flag in the padding is not a match: the lowest flagged byte
-/// is always a real match, so a tail match would come first).
+/// Scans `hay` for the first byte where `hit(word)` flags, sixteen bytes (two words, one
+/// branch) at a time, then a last word; the tail is zero-padded into one last word (a flag in
+/// the padding is not a match: the lowest flagged byte is always a real match, so a tail match
+/// would come first).
 #[inline(always)]
 fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
-    let chunks = hay.chunks_exact(8);
-    let tail = chunks.remainder();
-    for (i, c) in chunks.enumerate() {
-        let m = hit(word(c));
-        if m != 0 {
-            return Some(i.saturating_mul(8).saturating_add(first(m)));
+    let pairs = hay.chunks_exact(16);
+    let rest = pairs.remainder();
+    for (i, c) in pairs.enumerate() {
+        let (a, b) = c.split_at(8);
+        let (m0, m1) = (hit(word(a)), hit(word(b)));
+        if m0 | m1 != 0 {
+            let at = if m0 != 0 {
+                first(m0)
+            } else {
+                first(m1).saturating_add(8)
+            };
+            return Some(i.saturating_mul(16).saturating_add(at));
         }
     }
+    let mut base = hay.len().saturating_sub(rest.len());
+    let tail = match rest.split_first_chunk::<8>() {
+        Some((w, tail)) => {
+            let m = hit(u64::from_le_bytes(*w));
+            if m != 0 {
+                return Some(base.saturating_add(first(m)));
+            }
+            base = base.saturating_add(8);
+            tail
+        }
+        None => rest,
+    };
     if tail.is_empty() {
         return None;
     }
     let m = hit(tail_word(hay, tail));
     let at = first(m);
-    (m != 0 && at < tail.len()).then(|| hay.len().saturating_sub(tail.len()).saturating_add(at))
+    (m != 0 && at < tail.len()).then(|| base.saturating_add(at))
 }
 
 /// The first occurrence of `b` in `hay`.
@@ -251,6 +270,42 @@ pub(crate) fn find_value_end(hay: &[u8], quote: u8) -> Option<usize> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Every search agrees with a plain one on any bytes, at every length and alignment
+        /// (two-word steps, the last word, the padded tail).
+        #[test]
+        fn searches_agree_with_plain_ones(
+            v in proptest::collection::vec(proptest::sample::select(
+                vec![0u8, 5, b'\t', b'\n', b'\r', b' ', b'"', b'&', b'\'', b'<', b'\\', b'a', 0x7f, 0x80, 0xbf, 0xef, 0xff]
+            ), 0..80),
+            skip in 0usize..8,
+        ) {
+            let v = v.get(skip.min(v.len())..).unwrap_or_default();
+            let odd = |x: u8| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r')) || x == 0xEF;
+            proptest::prop_assert_eq!(find_byte(v, b'<'), v.iter().position(|&x| x == b'<'));
+            proptest::prop_assert_eq!(find_byte(v, b'&'), v.iter().position(|&x| x == b'&'));
+            proptest::prop_assert_eq!(
+                find_json_escape(v),
+                v.iter().position(|&x| x < 0x20 || x == b'"' || x == b'\\')
+            );
+            proptest::prop_assert_eq!(
+                find_text_end(v),
+                v.iter().position(|&x| x < 0x20 || x == b'&' || x == 0xEF || x == b'<')
+            );
+            proptest::prop_assert_eq!(
+                find_text_end_multiline(v),
+                v.iter().position(|&x| odd(x) || x == b'&' || x == b'<')
+            );
+            proptest::prop_assert_eq!(find_suspicious(v), v.iter().position(|&x| odd(x)));
+            for q in [b'"', b'\''] {
+                proptest::prop_assert_eq!(
+                    find_value_end(v, q),
+                    v.iter().position(|&x| x < 0x20 || x == b'&' || x == 0xEF || x == b'<' || x == q)
+                );
+            }
+        }
+    }
+
     #[test]
     fn hex8_matches_from_str_radix() {
         for s in [
@@ -386,7 +441,7 @@ mod tests {
             }
         }
         // Every position of a match, every byte value around it.
-        for len in 0..20 {
+        for len in 0..40 {
             for at in 0..len {
                 for other in [0u8, 0x1f, 0x20, 0x7f, 0x80, 0xfe, 0xff] {
                     let mut v = vec![other; len];
