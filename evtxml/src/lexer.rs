@@ -520,28 +520,20 @@ impl<'a> Lexer<'a> {
         let b = self.bytes();
         let lt = self.skip_ws(self.pos);
         let rest = b.get(lt..)?;
-        if rest.first_chunk::<5>() != Some(b"<Data") {
-            return None;
-        }
-        let after = rest.get(5..)?;
-        let mut i = lt.saturating_add(5);
-        let name = match after.first()? {
-            b' ' => {
-                if after.first_chunk::<7>() != Some(b" Name=\"") {
-                    return None;
-                }
-                let r = after.get(7..)?;
-                let vstart = i.saturating_add(7);
-                let k = crate::swar::find_value_end(r, b'"')?;
-                if r.get(k) != Some(&b'"') {
-                    return None;
-                }
-                let vend = vstart.saturating_add(k);
-                i = vend.saturating_add(1);
-                Some(self.slice(vstart, vend))
+        let (name, i) = if rest.first_chunk::<12>() == Some(b"<Data Name=\"") {
+            let vstart = lt.saturating_add(12);
+            let r = b.get(vstart..)?;
+            let k = crate::swar::find_value_end(r, b'"')?;
+            if r.get(k) != Some(&b'"') {
+                return None;
             }
-            b'>' | b'/' => None,
-            _ => return None,
+            let vend = vstart.saturating_add(k);
+            (Some(self.slice(vstart, vend)), vend.saturating_add(1))
+        } else if rest.first_chunk::<5>() == Some(b"<Data") && matches!(rest.get(5), Some(b'>' | b'/'))
+        {
+            (None, lt.saturating_add(5))
+        } else {
+            return None;
         };
         match b.get(i)? {
             b'/' => {
