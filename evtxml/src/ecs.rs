@@ -847,27 +847,41 @@ enum Val<'e, 'a> {
 /// `ComplexData` and other children by their `Name` attribute (else their local name), then
 /// `Binary`.
 fn write_event_data(w: &mut JsonWriter<'_>, d: &EventData<'_>) {
-    // Fast path (almost every event): named items only, all distinct.
-    if d.other.is_empty() && d.items.iter().all(|i| i.name.is_some()) {
-        let keys = d
-            .items
-            .iter()
-            .filter_map(|i| i.name.as_deref())
-            .chain(d.binary.as_ref().map(|_| "Binary"));
-        let n = d
-            .items
-            .len()
+    // Fast path (almost every event): items only, with distinct keys. Unnamed items are keyed
+    // `paramN`, which no two share; they can only collide with a named item called `param…`,
+    // which sends the event to the general path.
+    if d.other.is_empty() {
+        let named = d.items.iter().filter_map(|i| i.name.as_deref());
+        let n = named
+            .clone()
+            .count()
             .saturating_add(usize::from(d.binary.is_some()));
-        if n <= PAIRWISE_MAX && !has_duplicate_keys(ExactLen(keys, n)) {
+        let unnamed = d.items.len() != n.saturating_sub(usize::from(d.binary.is_some()));
+        let keys = named.clone().chain(d.binary.as_ref().map(|_| "Binary"));
+        if n <= PAIRWISE_MAX
+            && !(unnamed && named.clone().any(|k| k.starts_with("param")))
+            && !has_duplicate_keys(ExactLen(keys, n))
+        {
             w.begin_object();
-            for item in &d.items {
-                w.field_str(item.name.as_deref().unwrap_or_default(), &item.value);
+            for (i, item) in d.items.iter().enumerate() {
+                match item.name.as_deref() {
+                    Some(name) => w.field_str(name, &item.value),
+                    None => {
+                        w.param_key(u64::try_from(i).unwrap_or(u64::MAX).saturating_add(1));
+                        w.str(&item.value);
+                    }
+                }
             }
             w.lit_field_opt_str("Binary", d.binary.as_deref());
             w.end_object();
             return;
         }
     }
+    write_event_data_general(w, d);
+}
+
+/// [`write_event_data`] for any payload: the entries collected, then written by key.
+fn write_event_data_general(w: &mut JsonWriter<'_>, d: &EventData<'_>) {
     let mut entries: Vec<(Cow<'_, str>, Val<'_, '_>)> = Vec::with_capacity(
         d.items
             .len()
@@ -1183,7 +1197,40 @@ pub(crate) fn render_raw_ecs(
 #[cfg(test)]
 mod tests {
     use super::{has_duplicate_keys, has_duplicate_keys_naive};
+    use crate::event::{DataItem, EventData};
+    use crate::json::JsonWriter;
     use proptest::prelude::*;
+    use std::borrow::Cow;
+
+    proptest! {
+        /// `winlog.event_data` is written the same by the fast path and the general one, with
+        /// named, unnamed, repeated and `param…`-named items and a `Binary`.
+        #[test]
+        fn event_data_fast_path_agrees_with_general(
+            items in proptest::collection::vec(
+                (proptest::option::of("param[1-3]|[A-C]|Name\\\\|Binary"), "[a-z\"\\\\]{0,4}"),
+                0..40,
+            ),
+            binary in proptest::option::of("[0-9A-F]{0,4}"),
+        ) {
+            let d = EventData {
+                name: None,
+                items: items
+                    .iter()
+                    .map(|(n, v)| DataItem {
+                        name: n.as_deref().map(Cow::Borrowed),
+                        value: Cow::Borrowed(v.as_str()),
+                    })
+                    .collect(),
+                binary: binary.as_deref().map(Cow::Borrowed),
+                other: Vec::new(),
+            };
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            super::write_event_data(&mut JsonWriter::new(&mut a), &d);
+            super::write_event_data_general(&mut JsonWriter::new(&mut b), &d);
+            prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+        }
+    }
 
     proptest! {
         /// The bucketed check agrees with the plain pairwise one, with and without duplicates,

@@ -354,6 +354,15 @@ impl JsonWriter<'_> {
         self.comma = true;
     }
 
+    /// The key `paramN` (an unnamed `EventData` item's), written without formatting.
+    pub(crate) fn param_key(&mut self, n: u64) {
+        self.sep();
+        self.out.extend_from_slice(b"\"param");
+        write_u64(self.out, n);
+        self.out.extend_from_slice(b"\":");
+        self.comma = false;
+    }
+
     #[inline(always)]
     pub(crate) fn lit_field_opt_u64(&mut self, k: &'static str, v: Option<u64>) {
         if let Some(v) = v {

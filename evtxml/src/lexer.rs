@@ -529,7 +529,8 @@ impl<'a> Lexer<'a> {
             }
             let vend = vstart.saturating_add(k);
             (Some(self.slice(vstart, vend)), vend.saturating_add(1))
-        } else if rest.first_chunk::<5>() == Some(b"<Data") && matches!(rest.get(5), Some(b'>' | b'/'))
+        } else if rest.first_chunk::<5>() == Some(b"<Data")
+            && matches!(rest.get(5), Some(b'>' | b'/'))
         {
             (None, lt.saturating_add(5))
         } else {
