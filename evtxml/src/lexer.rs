@@ -898,6 +898,62 @@ impl<'a> Lexer<'a> {
         ))
     }
 
+    /// Whitespace (at least one byte) at the position, followed by `<`: the offset of the `<`,
+    /// where the text token [`next`](Self::next) would return ends. Nothing is consumed.
+    pub(crate) fn blank_before_markup(&self) -> Option<usize> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let end = self.skip_ws(self.pos);
+        (end > self.pos && self.bytes().get(end) == Some(&b'<')).then_some(end)
+    }
+
+    /// Fast path for a leaf element right at the position (no whitespace skipped):
+    /// `<name>text</name>` with a name of ASCII letters, digits and `_` (so no prefix), no
+    /// attributes, text that needs no resolution (possibly empty) and the exact end tag.
+    /// Returns the name, the text, the offset of the text and the offset after the end tag.
+    /// Nothing is consumed (see [`commit_to`](Self::commit_to)).
+    pub(crate) fn leaf_element(&self) -> Option<(&'a str, &'a str, usize, usize)> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let b = self.bytes();
+        if b.get(self.pos) != Some(&b'<') {
+            return None;
+        }
+        let nstart = self.pos.saturating_add(1);
+        let mut i = nstart;
+        while b
+            .get(i)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+        {
+            i = i.saturating_add(1);
+        }
+        if i == nstart
+            || b.get(i) != Some(&b'>')
+            || !b.get(nstart).is_some_and(u8::is_ascii_alphabetic)
+        {
+            return None;
+        }
+        let name = self.slice(nstart, i);
+        let text_start = i.saturating_add(1);
+        let (tend, clean) = self.text_end(text_start)?;
+        let close = b.get(tend..)?.strip_prefix(b"</")?;
+        let after = close.get(name.len()..)?;
+        if !clean
+            || !crate::swar::eq_short(close.get(..name.len())?, name.as_bytes())
+            || after.first() != Some(&b'>')
+        {
+            return None;
+        }
+        Some((
+            name,
+            self.slice(text_start, tend),
+            text_start,
+            tend.saturating_add(name.len()).saturating_add(3),
+        ))
+    }
+
     /// Accepts what [`value_element_after`](Self::value_element_after) returned.
     pub(crate) fn commit_value(&mut self, item: &ValueElementFast<'a>) {
         self.pos = item.end;

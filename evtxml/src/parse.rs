@@ -649,6 +649,63 @@ impl<'a> Parser<'a, '_> {
         }
         let mut stack: Vec<Element<'a>> = vec![root];
         loop {
+            // Fast paths, each doing what the general path below does with the same tokens:
+            // whitespace up to the next markup (a new text node), an end tag, and a leaf
+            // `<name>text</name>` (no prefix, no attributes, text that needs no resolution).
+            if self.fast {
+                let start = self.lx.position();
+                if let Some(end) = self.lx.blank_before_markup() {
+                    let Some(top) = stack.last_mut() else {
+                        continue;
+                    };
+                    if !matches!(top.children.last(), Some(Node::Text(_))) {
+                        top.children.push(Node::Text(Cow::Borrowed(
+                            self.xml.get(start..end).unwrap_or_default(),
+                        )));
+                        self.tok_start = start;
+                        self.lx.commit_to(end);
+                        self.count_item()?;
+                        continue;
+                    }
+                }
+                if self.lx.blank_content(0) {
+                    self.tok_start = start;
+                    let Some(done) = stack.pop() else { continue };
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(Node::Element(done)),
+                        None => return Ok(done),
+                    }
+                    continue;
+                }
+            }
+            if let Some((name, text, text_start, end)) =
+                self.fast.then(|| self.lx.leaf_element()).flatten()
+            {
+                self.tok_start = self.lx.position();
+                self.check_depth(depth.saturating_add(stack.len()))?;
+                self.count_item()?;
+                let namespace = match self.ns_of(&StartTag::unprefixed(name)) {
+                    Ns::Event(true) => Some(Cow::Borrowed(EVENT_NS)),
+                    Ns::Event(false) => None,
+                    Ns::Other(u) => u,
+                };
+                let mut children = Vec::new();
+                if !text.is_empty() {
+                    self.tok_start = text_start;
+                    self.count_item()?;
+                    children.push(Node::Text(Cow::Borrowed(text)));
+                }
+                self.lx.commit_to(end);
+                if let Some(top) = stack.last_mut() {
+                    top.children.push(Node::Element(Element {
+                        name: Cow::Borrowed(name),
+                        namespace,
+                        attributes: Vec::new(),
+                        children,
+                    }));
+                }
+                continue;
+            }
             match self.next(section)? {
                 Tok::Start(s, ns) => {
                     self.check_depth(depth.saturating_add(stack.len()))?;
@@ -2114,6 +2171,11 @@ mod tests {
             1 => Just("<ComplexData Name=\"c\"><x>1</x></ComplexData>".to_owned()),
             1 => Just("<Other/>".to_owned()),
             1 => Just("stray".to_owned()),
+            1 => Just("<A>\n  <B>t</B>\n  <!-- c -->\n  <C/>\n  <D>x&amp;y</D><E></E>\n</A>".to_owned()),
+            1 => Just("<L xmlns=\"urn:x\">\n <M>v</M>\n <N a=\"1\">w</N><O>\n</O></L>".to_owned()),
+            1 => Just("<p:L xmlns:p=\"urn:p\"><p:M>v</p:M> <M>w</M><q:M>z</q:M></p:L>".to_owned()),
+            1 => Just("<R><S><T><U>deep</U></T></S></R>".to_owned()),
+            1 => Just("<V>a<!-- c -->b <W>1</W> </V >".to_owned()),
         ]
     }
 
