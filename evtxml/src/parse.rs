@@ -1214,7 +1214,7 @@ impl<'a> Parser<'a, '_> {
             use AttrKind::{Dec, GuidV, Str, TimeV};
             let done = match f {
                 SysField::Provider => {
-                    let mut p = Provider::default();
+                    let p = sys.provider.insert(Provider::default());
                     let end = self.fast_attrs(
                         name,
                         i,
@@ -1228,13 +1228,14 @@ impl<'a> Parser<'a, '_> {
                             _ => false,
                         },
                     );
-                    if end.is_some() {
-                        sys.provider = Some(p);
+                    if end.is_none() {
+                        // Left to the general path.
+                        sys.provider = None;
                     }
                     end
                 }
                 SysField::TimeCreated => {
-                    let mut t = TimeCreated::default();
+                    let t = sys.time_created.insert(TimeCreated::default());
                     let end = self.fast_attrs(
                         name,
                         i,
@@ -1247,13 +1248,14 @@ impl<'a> Parser<'a, '_> {
                             _ => false,
                         },
                     );
-                    if end.is_some() {
-                        sys.time_created = Some(t);
+                    if end.is_none() {
+                        // Left to the general path.
+                        sys.time_created = None;
                     }
                     end
                 }
                 SysField::Correlation => {
-                    let mut c = Correlation::default();
+                    let c = sys.correlation.insert(Correlation::default());
                     let end = self.fast_attrs(
                         name,
                         i,
@@ -1264,13 +1266,14 @@ impl<'a> Parser<'a, '_> {
                             _ => false,
                         },
                     );
-                    if end.is_some() {
-                        sys.correlation = Some(c);
+                    if end.is_none() {
+                        // Left to the general path.
+                        sys.correlation = None;
                     }
                     end
                 }
                 SysField::Execution => {
-                    let mut x = Execution::default();
+                    let x = sys.execution.insert(Execution::default());
                     let end = self.fast_attrs(
                         name,
                         i,
@@ -1308,19 +1311,21 @@ impl<'a> Parser<'a, '_> {
                             slot32.replace(Num::new(raw, Some(n))).is_none()
                         },
                     );
-                    if end.is_some() {
-                        sys.execution = Some(x);
+                    if end.is_none() {
+                        // Left to the general path.
+                        sys.execution = None;
                     }
                     end
                 }
                 SysField::Security => {
-                    let mut sec = Security::default();
+                    let sec = sys.security.insert(Security::default());
                     let end = self.fast_attrs(name, i, &[("UserID", Str)], |k, v| match (k, v) {
                         (0, AttrVal::Str(v)) => sec.user_id.replace(Cow::Borrowed(v)).is_none(),
                         _ => false,
                     });
-                    if end.is_some() {
-                        sys.security = Some(sec);
+                    if end.is_none() {
+                        // Left to the general path.
+                        sys.security = None;
                     }
                     end
                 }
