@@ -165,19 +165,20 @@ impl<'o> JsonWriter<'o> {
     #[inline]
     pub fn field_str(&mut self, k: &str, v: &str) {
         let (kb, vb) = (k.as_bytes(), v.as_bytes());
-        if crate::swar::find_json_escape(kb).is_none() {
+        if crate::swar::json_plain(kb) {
             // A plain key (the usual case): one reservation, the value copied as is or escaped
-            // from the first byte the scan found.
-            let at = crate::swar::find_json_escape(vb);
+            // from the first byte the scan finds.
+            let plain = crate::swar::json_plain(vb);
             self.sep();
             self.out
                 .reserve(kb.len().saturating_add(vb.len()).saturating_add(8));
             self.out.push(b'"');
             self.out.extend_from_slice(kb);
             self.out.extend_from_slice(b"\":\"");
-            match at {
-                None => self.out.extend_from_slice(vb),
-                Some(at) => escape_from(self.out, vb, at),
+            if plain {
+                self.out.extend_from_slice(vb);
+            } else {
+                escape_rest(self.out, vb);
             }
             self.out.push(b'"');
             self.comma = true;
@@ -321,19 +322,20 @@ impl JsonWriter<'_> {
     pub(crate) fn name_value_object(&mut self, name: Option<&str>, value: &str) {
         if let Some(n) = name {
             let (nb, vb) = (n.as_bytes(), value.as_bytes());
-            if crate::swar::find_json_escape(nb).is_none() {
+            if crate::swar::json_plain(nb) {
                 // A plain name (the usual case): one reservation, the value copied as is or
-                // escaped from the first byte the scan found.
-                let at = crate::swar::find_json_escape(vb);
+                // escaped from the first byte the scan finds.
+                let plain = crate::swar::json_plain(vb);
                 self.sep();
                 self.out
                     .reserve(nb.len().saturating_add(vb.len()).saturating_add(32));
                 self.out.extend_from_slice(b"{\"Name\":\"");
                 self.out.extend_from_slice(nb);
                 self.out.extend_from_slice(b"\",\"Value\":\"");
-                match at {
-                    None => self.out.extend_from_slice(vb),
-                    Some(at) => escape_from(self.out, vb, at),
+                if plain {
+                    self.out.extend_from_slice(vb);
+                } else {
+                    escape_rest(self.out, vb);
                 }
                 self.out.extend_from_slice(b"\"}");
                 self.comma = true;
@@ -393,10 +395,11 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len().saturating_add(2));
     out.push(b'"');
-    match crate::swar::find_json_escape(bytes) {
+    if crate::swar::json_plain(bytes) {
         // The usual case: nothing to escape, one copy.
-        None => out.extend_from_slice(bytes),
-        Some(at) => escape_from(out, bytes, at),
+        out.extend_from_slice(bytes);
+    } else {
+        escape_rest(out, bytes);
     }
     out.push(b'"');
 }
@@ -407,10 +410,18 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 #[inline]
 pub fn escape_body(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    match crate::swar::find_json_escape(bytes) {
-        None => out.extend_from_slice(bytes),
-        Some(at) => escape_from(out, bytes, at),
+    if crate::swar::json_plain(bytes) {
+        out.extend_from_slice(bytes);
+    } else {
+        escape_rest(out, bytes);
     }
+}
+
+/// Appends `bytes`, which need escaping somewhere, escaped.
+#[cold]
+fn escape_rest(out: &mut Vec<u8>, bytes: &[u8]) {
+    let first = crate::swar::find_json_escape(bytes).unwrap_or(bytes.len());
+    escape_from(out, bytes, first);
 }
 
 /// Appends `bytes` escaped, `first` being the offset of the first byte that needs escaping.

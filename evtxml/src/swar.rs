@@ -232,6 +232,27 @@ pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
     })
 }
 
+/// Whether `hay` has no byte a JSON string must escape ([`find_json_escape`] finds none): for
+/// up to 16 bytes, two overlapping words and no loop (one well-predicted branch for the short
+/// keys and values of events).
+#[inline(always)]
+pub(crate) fn json_plain(hay: &[u8]) -> bool {
+    let hit = |w: u64| has_less(w, 0x20) | has_zero(w ^ QUOTE) | has_zero(w ^ BACKSLASH);
+    let n = hay.len();
+    if n > 16 {
+        return find_json_escape(hay).is_none();
+    }
+    if let (Some(a), Some(b)) = (hay.first_chunk::<8>(), hay.last_chunk::<8>()) {
+        return hit(u64::from_le_bytes(*a)) | hit(u64::from_le_bytes(*b)) == 0;
+    }
+    // Under eight bytes: padded with spaces, which need no escape.
+    let mut w = [b' '; 8];
+    if let Some(d) = w.get_mut(..n) {
+        d.copy_from_slice(hay);
+    }
+    hit(u64::from_le_bytes(w)) == 0
+}
+
 /// The first byte that may need attention in XML text: `&`, a control character (including
 /// TAB/LF/CR, which the caller re-checks) or 0xEF (the lead byte of U+FFFE/U+FFFF).
 #[cfg(test)]
@@ -287,6 +308,10 @@ mod tests {
             proptest::prop_assert_eq!(
                 find_json_escape(v),
                 v.iter().position(|&x| x < 0x20 || x == b'"' || x == b'\\')
+            );
+            proptest::prop_assert_eq!(
+                json_plain(v),
+                !v.iter().any(|&x| x < 0x20 || x == b'"' || x == b'\\')
             );
             proptest::prop_assert_eq!(
                 find_text_end(v),
