@@ -7,6 +7,10 @@
 //! and keeps only what the parser needs: element names with end-tag matching, attributes as raw
 //! slices, namespace declarations in scope, text and CDATA as raw slices.
 //!
+//! Offsets are positions in the input (at most `isize::MAX` bytes) plus short lengths, so they
+//! are added with `wrapping_add`: they cannot wrap, and an offset past the end only makes a
+//! `get` return `None`.
+//!
 //! Well-formedness it enforces: matching end tags, no `<` in attribute values, quoted
 //! attribute values, unique attribute names, closed comments/CDATA/PIs/tags, no DTD (reported
 //! so the caller can refuse it). References inside text and values are resolved by the caller.
@@ -39,7 +43,7 @@ impl<'a> StartTag<'a> {
             Some(i) => Self {
                 name,
                 prefix: name.get(..i).unwrap_or_default(),
-                local: name.get(i.saturating_add(1)..).unwrap_or(name),
+                local: name.get(i.wrapping_add(1)..).unwrap_or(name),
             },
             None => Self {
                 name,
@@ -341,24 +345,24 @@ impl<'a> Lexer<'a> {
             start = end;
         };
         let _ = first;
-        let after = start.saturating_add(1);
+        let after = start.wrapping_add(1);
         match self.bytes().get(after) {
             None => Err(self.eof("input ended in markup")),
             Some(b'/') => self.end_tag(start),
             Some(b'!') => {
                 let rest = self.slice(after, self.src.len());
                 if rest.starts_with("!--") {
-                    let body = after.saturating_add(3);
+                    let body = after.wrapping_add(3);
                     let end = self.find(body, "-->").ok_or(self.eof("unclosed comment"))?;
-                    self.pos = end.saturating_add(3);
+                    self.pos = end.wrapping_add(3);
                     self.next()
                 } else if rest.starts_with("![CDATA[") {
-                    let body = after.saturating_add(8);
+                    let body = after.wrapping_add(8);
                     let end = self.find(body, "]]>").ok_or(self.eof("unclosed cdata"))?;
                     if self.stack.is_empty() {
                         return Err(self.err(start, "cdata outside the root element"));
                     }
-                    self.pos = end.saturating_add(3);
+                    self.pos = end.wrapping_add(3);
                     Ok(Lex::CData(self.slice(body, end)))
                 } else if rest.starts_with("!DOCTYPE") {
                     // Refused by the caller; nothing after it is read.
@@ -375,7 +379,7 @@ impl<'a> Lexer<'a> {
                 let end = self
                     .find(after, "?>")
                     .ok_or(self.eof("unclosed processing instruction"))?;
-                self.pos = end.saturating_add(2);
+                self.pos = end.wrapping_add(2);
                 self.next()
             }
             Some(_) => self.start_tag(start),
@@ -395,10 +399,10 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let b = self.bytes();
         let (lt, clean) = self.text_end(start)?;
-        if b.get(lt.saturating_add(1)) != Some(&b'/') {
+        if b.get(lt.wrapping_add(1)) != Some(&b'/') {
             return None;
         }
-        let name_start = lt.saturating_add(2);
+        let name_start = lt.wrapping_add(2);
         let name_end = name_start.checked_add(name.len())?;
         if !crate::swar::eq_short(b.get(name_start..name_end)?, name.as_bytes()) {
             return None;
@@ -409,7 +413,7 @@ impl<'a> Lexer<'a> {
         }
         self.stack.pop();
         self.ns.truncate(ns_len);
-        self.pos = close.saturating_add(1);
+        self.pos = close.wrapping_add(1);
         Some((self.slice(start, lt), clean))
     }
 
@@ -443,21 +447,21 @@ impl<'a> Lexer<'a> {
         let end = loop {
             match b.get(i)? {
                 b' ' => {
-                    let astart = i.saturating_add(1);
+                    let astart = i.wrapping_add(1);
                     let mut j = astart;
                     while b.get(j).is_some_and(u8::is_ascii_alphabetic) {
-                        j = j.saturating_add(1);
+                        j = j.wrapping_add(1);
                     }
-                    if j == astart || b.get(j..j.saturating_add(2))? != b"=\"" {
+                    if j == astart || b.get(j..j.wrapping_add(2))? != b"=\"" {
                         return None;
                     }
                     let aname = self.slice(astart, j);
                     if aname.starts_with("xmlns") || self.attrs.iter().any(|a| a.name == aname) {
                         return None;
                     }
-                    let vstart = j.saturating_add(2);
+                    let vstart = j.wrapping_add(2);
                     let vend = crate::swar::find_value_end(b.get(vstart..)?, b'"')
-                        .map(|k| vstart.saturating_add(k))?;
+                        .map(|k| vstart.wrapping_add(k))?;
                     if b.get(vend) != Some(&b'"') {
                         return None;
                     }
@@ -466,25 +470,25 @@ impl<'a> Lexer<'a> {
                         value: self.slice(vstart, vend),
                         clean: true,
                     });
-                    i = vend.saturating_add(1);
+                    i = vend.wrapping_add(1);
                 }
                 b'/' => {
-                    if b.get(i.saturating_add(1)) != Some(&b'>') {
+                    if b.get(i.wrapping_add(1)) != Some(&b'>') {
                         return None;
                     }
-                    break i.saturating_add(2);
+                    break i.wrapping_add(2);
                 }
                 b'>' => {
-                    let content = i.saturating_add(1);
+                    let content = i.wrapping_add(1);
                     let lt2 = self.skip_ws(content);
                     if lt2.saturating_sub(content) > max_blank
-                        || b.get(lt2..lt2.saturating_add(2))? != b"</"
+                        || b.get(lt2..lt2.wrapping_add(2))? != b"</"
                     {
                         return None;
                     }
-                    let name_end = lt2.saturating_add(2).saturating_add(name.len());
+                    let name_end = lt2.wrapping_add(2).wrapping_add(name.len());
                     if !crate::swar::eq_short(
-                        b.get(lt2.saturating_add(2)..name_end)?,
+                        b.get(lt2.wrapping_add(2)..name_end)?,
                         name.as_bytes(),
                     ) {
                         return None;
@@ -493,7 +497,7 @@ impl<'a> Lexer<'a> {
                     if b.get(close) != Some(&b'>') {
                         return None;
                     }
-                    break close.saturating_add(1);
+                    break close.wrapping_add(1);
                 }
                 _ => return None,
             }
@@ -521,36 +525,36 @@ impl<'a> Lexer<'a> {
         let lt = self.skip_ws(self.pos);
         let rest = b.get(lt..)?;
         let (name, i) = if rest.first_chunk::<12>() == Some(b"<Data Name=\"") {
-            let vstart = lt.saturating_add(12);
+            let vstart = lt.wrapping_add(12);
             let r = b.get(vstart..)?;
             let k = crate::swar::find_value_end(r, b'"')?;
             if r.get(k) != Some(&b'"') {
                 return None;
             }
-            let vend = vstart.saturating_add(k);
-            (Some(self.slice(vstart, vend)), vend.saturating_add(1))
+            let vend = vstart.wrapping_add(k);
+            (Some(self.slice(vstart, vend)), vend.wrapping_add(1))
         } else if rest.first_chunk::<5>() == Some(b"<Data")
             && matches!(rest.get(5), Some(b'>' | b'/'))
         {
-            (None, lt.saturating_add(5))
+            (None, lt.wrapping_add(5))
         } else {
             return None;
         };
         match b.get(i)? {
             b'/' => {
-                if b.get(i.saturating_add(1)) != Some(&b'>') {
+                if b.get(i.wrapping_add(1)) != Some(&b'>') {
                     return None;
                 }
                 return Some(DataItemFast {
                     name,
                     value: "",
-                    end: i.saturating_add(2),
+                    end: i.wrapping_add(2),
                 });
             }
             b'>' => {}
             _ => return None,
         }
-        let tstart = i.saturating_add(1);
+        let tstart = i.wrapping_add(1);
         let (tend, clean) = self.text_end(tstart)?;
         if !clean || b.get(tend..)?.first_chunk::<7>() != Some(b"</Data>") {
             return None;
@@ -558,7 +562,7 @@ impl<'a> Lexer<'a> {
         Some(DataItemFast {
             name,
             value: self.slice(tstart, tend),
-            end: tend.saturating_add(7),
+            end: tend.wrapping_add(7),
         })
     }
 
@@ -590,7 +594,7 @@ impl<'a> Lexer<'a> {
                 name: item.name.map(Cow::Borrowed),
                 value: Cow::Borrowed(item.value),
             });
-            n = n.saturating_add(1);
+            n = n.wrapping_add(1);
         }
         n
     }
@@ -606,10 +610,10 @@ impl<'a> Lexer<'a> {
         if b.get(lt) != Some(&b'<') {
             return None;
         }
-        let nstart = lt.saturating_add(1);
+        let nstart = lt.wrapping_add(1);
         let mut i = nstart;
         while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
-            i = i.saturating_add(1);
+            i = i.wrapping_add(1);
         }
         if i == nstart {
             return None;
@@ -642,16 +646,16 @@ impl<'a> Lexer<'a> {
         if open != OPEN
             || !matches!(quote, b'"' | b'\'')
             || rest.get(..ns.len()) != Some(ns)
-            || rest.get(ns.len()..ns.len().saturating_add(2)) != Some(&[quote, b'>'])
+            || rest.get(ns.len()..ns.len().wrapping_add(2)) != Some(&[quote, b'>'])
         {
             return false;
         }
-        let name_start = lt.saturating_add(1);
-        let vstart = lt.saturating_add(14);
-        let vend = vstart.saturating_add(ns.len());
+        let name_start = lt.wrapping_add(1);
+        let vstart = lt.wrapping_add(14);
+        let vend = vstart.wrapping_add(ns.len());
         self.attrs.clear();
         self.attrs.push(RawAttr {
-            name: self.slice(name_start.saturating_add(6), name_start.saturating_add(11)),
+            name: self.slice(name_start.wrapping_add(6), name_start.wrapping_add(11)),
             value: self.slice(vstart, vend),
             clean: true,
         });
@@ -659,10 +663,10 @@ impl<'a> Lexer<'a> {
         self.ns
             .push(("", Cow::Borrowed(self.slice(vstart, vend)), true));
         self.stack.push((
-            self.slice(name_start, name_start.saturating_add(5)),
+            self.slice(name_start, name_start.wrapping_add(5)),
             ns_before,
         ));
-        self.pos = vend.saturating_add(2);
+        self.pos = vend.wrapping_add(2);
         true
     }
 
@@ -679,7 +683,7 @@ impl<'a> Lexer<'a> {
         let start = end.saturating_sub(name.len());
         self.attrs.clear();
         self.stack.push((self.slice(start, end), self.ns.len()));
-        self.pos = end.saturating_add(1);
+        self.pos = end.wrapping_add(1);
         true
     }
 
@@ -717,7 +721,7 @@ impl<'a> Lexer<'a> {
         if b.get(i) != Some(&b' ') {
             return None;
         }
-        let start = i.saturating_add(1);
+        let start = i.wrapping_add(1);
         known.iter().enumerate().find_map(|(k, (name, _))| {
             let end = start.checked_add(name.len())?;
             let vstart = end.checked_add(2)?;
@@ -732,8 +736,8 @@ impl<'a> Lexer<'a> {
     #[inline]
     pub(crate) fn str_value_end(&self, vstart: usize) -> Option<usize> {
         let b = self.bytes();
-        let vend = crate::swar::find_value_end(b.get(vstart..)?, b'"')
-            .map(|k| vstart.saturating_add(k))?;
+        let vend =
+            crate::swar::find_value_end(b.get(vstart..)?, b'"').map(|k| vstart.wrapping_add(k))?;
         (b.get(vend) == Some(&b'"')).then_some(vend)
     }
 
@@ -757,7 +761,7 @@ impl<'a> Lexer<'a> {
         let mut v: u64 = 0;
         while let Some(d) = b.get(j).map(|c| c.wrapping_sub(b'0')).filter(|&d| d <= 9) {
             v = v.wrapping_mul(10).wrapping_add(u64::from(d));
-            j = j.saturating_add(1);
+            j = j.wrapping_add(1);
         }
         let n = j.saturating_sub(vstart);
         (n > 0 && n <= 19 && b.get(j) == Some(&b'"')).then_some((j, v))
@@ -772,14 +776,14 @@ impl<'a> Lexer<'a> {
         let b = self.bytes();
         let mut j = vstart.checked_add(19)?;
         if b.get(j) == Some(&b'.') {
-            j = j.saturating_add(1);
+            j = j.wrapping_add(1);
             while b.get(j).is_some_and(u8::is_ascii_digit) {
-                j = j.saturating_add(1);
+                j = j.wrapping_add(1);
             }
         }
         match b.get(j)? {
-            b'Z' | b'z' => j = j.saturating_add(1),
-            b'+' | b'-' => j = j.saturating_add(6),
+            b'Z' | b'z' => j = j.wrapping_add(1),
+            b'+' | b'-' => j = j.wrapping_add(6),
             _ => return None,
         }
         (b.get(j) == Some(&b'"')).then_some(j)
@@ -792,22 +796,21 @@ impl<'a> Lexer<'a> {
     pub(crate) fn attr_element_end(&self, i: usize, name: &str, max_blank: usize) -> Option<usize> {
         let b = self.bytes();
         match b.get(i)? {
-            b'/' => (b.get(i.saturating_add(1)) == Some(&b'>')).then(|| i.saturating_add(2)),
+            b'/' => (b.get(i.wrapping_add(1)) == Some(&b'>')).then(|| i.wrapping_add(2)),
             b'>' => {
-                let content = i.saturating_add(1);
+                let content = i.wrapping_add(1);
                 let lt2 = self.skip_ws(content);
                 if lt2.saturating_sub(content) > max_blank
-                    || b.get(lt2..lt2.saturating_add(2))? != b"</"
+                    || b.get(lt2..lt2.wrapping_add(2))? != b"</"
                 {
                     return None;
                 }
-                let name_end = lt2.saturating_add(2).saturating_add(name.len());
-                if !crate::swar::eq_short(b.get(lt2.saturating_add(2)..name_end)?, name.as_bytes())
-                {
+                let name_end = lt2.wrapping_add(2).wrapping_add(name.len());
+                if !crate::swar::eq_short(b.get(lt2.wrapping_add(2)..name_end)?, name.as_bytes()) {
                     return None;
                 }
                 let close = self.skip_ws(name_end);
-                (b.get(close) == Some(&b'>')).then(|| close.saturating_add(1))
+                (b.get(close) == Some(&b'>')).then(|| close.wrapping_add(1))
             }
             _ => None,
         }
@@ -826,9 +829,9 @@ impl<'a> Lexer<'a> {
         if b.get(i) != Some(&b'>') {
             return None;
         }
-        let text_start = i.saturating_add(1);
+        let text_start = i.wrapping_add(1);
         let (tend, clean) = self.text_end(text_start)?;
-        let close = b.get(tend.saturating_add(1)..)?.strip_prefix(b"/")?;
+        let close = b.get(tend.wrapping_add(1)..)?.strip_prefix(b"/")?;
         let after = close.get(name.len()..)?;
         if !crate::swar::eq_short(close.get(..name.len())?, name.as_bytes()) {
             return None;
@@ -839,7 +842,7 @@ impl<'a> Lexer<'a> {
         Some(ValueElementFast {
             value: self.slice(text_start, tend),
             text_start,
-            end: tend.saturating_add(name.len()).saturating_add(3),
+            end: tend.wrapping_add(name.len()).wrapping_add(3),
         })
     }
 
@@ -858,18 +861,18 @@ impl<'a> Lexer<'a> {
         if b.get(i) != Some(&b'>') {
             return None;
         }
-        let text_start = i.saturating_add(1);
+        let text_start = i.wrapping_add(1);
         let mut j = text_start;
         let mut v: u64 = 0;
         if hex {
-            if b.get(j..j.saturating_add(2))? != b"0x" {
+            if b.get(j..j.wrapping_add(2))? != b"0x" {
                 return None;
             }
-            j = j.saturating_add(2);
+            j = j.wrapping_add(2);
             let digits = j;
             while let Some(d) = b.get(j).and_then(|&c| crate::parse::hex_digit(c)) {
                 v = v.wrapping_shl(4) | u64::from(d);
-                j = j.saturating_add(1);
+                j = j.wrapping_add(1);
             }
             if j == digits || j.saturating_sub(digits) > 16 {
                 return None;
@@ -877,7 +880,7 @@ impl<'a> Lexer<'a> {
         } else {
             while let Some(d) = b.get(j).map(|c| c.wrapping_sub(b'0')).filter(|&d| d <= 9) {
                 v = v.wrapping_mul(10).wrapping_add(u64::from(d));
-                j = j.saturating_add(1);
+                j = j.wrapping_add(1);
             }
             if j == text_start || j.saturating_sub(text_start) > 19 {
                 return None;
@@ -894,7 +897,7 @@ impl<'a> Lexer<'a> {
             self.slice(text_start, j),
             v,
             text_start,
-            j.saturating_add(name.len()).saturating_add(3),
+            j.wrapping_add(name.len()).wrapping_add(3),
         ))
     }
 
@@ -921,13 +924,13 @@ impl<'a> Lexer<'a> {
         if b.get(self.pos) != Some(&b'<') {
             return None;
         }
-        let nstart = self.pos.saturating_add(1);
+        let nstart = self.pos.wrapping_add(1);
         let mut i = nstart;
         while b
             .get(i)
             .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
         {
-            i = i.saturating_add(1);
+            i = i.wrapping_add(1);
         }
         if i == nstart
             || b.get(i) != Some(&b'>')
@@ -936,7 +939,7 @@ impl<'a> Lexer<'a> {
             return None;
         }
         let name = self.slice(nstart, i);
-        let text_start = i.saturating_add(1);
+        let text_start = i.wrapping_add(1);
         let (tend, clean) = self.text_end(text_start)?;
         let close = b.get(tend..)?.strip_prefix(b"</")?;
         let after = close.get(name.len()..)?;
@@ -950,7 +953,7 @@ impl<'a> Lexer<'a> {
             name,
             self.slice(text_start, tend),
             text_start,
-            tend.saturating_add(name.len()).saturating_add(3),
+            tend.wrapping_add(name.len()).wrapping_add(3),
         ))
     }
 
@@ -971,7 +974,7 @@ impl<'a> Lexer<'a> {
             .and_then(|i| from.checked_add(i))?;
         if matches!(b.get(stop), Some(b'\t' | b'\n' | b'\r')) {
             // Multi-line text: the rest in one scan that TAB/LF/CR do not stop.
-            let next = stop.saturating_add(1);
+            let next = stop.wrapping_add(1);
             stop = b
                 .get(next..)
                 .and_then(crate::swar::find_text_end_multiline)
@@ -997,12 +1000,12 @@ impl<'a> Lexer<'a> {
         let b = self.bytes();
         let lt = self.skip_ws(self.pos);
         if lt.saturating_sub(self.pos) > max_len
-            || b.get(lt.saturating_add(1)) != Some(&b'/')
+            || b.get(lt.wrapping_add(1)) != Some(&b'/')
             || b.get(lt) != Some(&b'<')
         {
             return false;
         }
-        let name_start = lt.saturating_add(2);
+        let name_start = lt.wrapping_add(2);
         let Some(name_end) = name_start.checked_add(name.len()) else {
             return false;
         };
@@ -1018,7 +1021,7 @@ impl<'a> Lexer<'a> {
         }
         self.stack.pop();
         self.ns.truncate(ns_len);
-        self.pos = close.saturating_add(1);
+        self.pos = close.wrapping_add(1);
         true
     }
 
@@ -1029,7 +1032,7 @@ impl<'a> Lexer<'a> {
             if is_name_end(c) {
                 break;
             }
-            i = i.saturating_add(1);
+            i = i.wrapping_add(1);
         }
         if i >= b.len() {
             return Err(self.eof("input ended in a name"));
@@ -1049,19 +1052,19 @@ impl<'a> Lexer<'a> {
         // Indentation (LF and spaces) eight bytes at a time, the rest byte by byte.
         while let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
             let n = crate::swar::lf_space_prefix(u64::from_le_bytes(*w));
-            i = i.saturating_add(n);
+            i = i.wrapping_add(n);
             if n < 8 {
                 break;
             }
         }
         while b.get(i).is_some_and(|c| is_ws(*c)) {
-            i = i.saturating_add(1);
+            i = i.wrapping_add(1);
         }
         i
     }
 
     fn end_tag(&mut self, start: usize) -> Result<Lex<'a>, LexError> {
-        let (name, i) = self.name_at(start.saturating_add(2))?;
+        let (name, i) = self.name_at(start.wrapping_add(2))?;
         let i = self.skip_ws(i);
         match self.bytes().get(i) {
             Some(b'>') => {}
@@ -1071,7 +1074,7 @@ impl<'a> Lexer<'a> {
         match self.stack.pop() {
             Some((open, n)) if open == name => {
                 self.ns.truncate(n);
-                self.pos = i.saturating_add(1);
+                self.pos = i.wrapping_add(1);
                 Ok(Lex::End)
             }
             Some(_) => Err(self.err(start, "mismatched end tag")),
@@ -1080,7 +1083,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn start_tag(&mut self, start: usize) -> Result<Lex<'a>, LexError> {
-        let (name, mut i) = self.name_at(start.saturating_add(1))?;
+        let (name, mut i) = self.name_at(start.wrapping_add(1))?;
         self.attrs.clear();
         let ns_before = self.ns.len();
         let b = self.bytes();
@@ -1092,13 +1095,13 @@ impl<'a> Lexer<'a> {
                 None => return Err(self.eof("input ended in a start tag")),
                 Some(b'>') => {
                     self.stack.push((name, ns_before));
-                    self.pos = i.saturating_add(1);
+                    self.pos = i.wrapping_add(1);
                     return Ok(Lex::Start(StartTag::new(name), false));
                 }
-                Some(b'/') => match b.get(i.saturating_add(1)) {
+                Some(b'/') => match b.get(i.wrapping_add(1)) {
                     Some(b'>') => {
                         self.close_empty = Some(ns_before);
-                        self.pos = i.saturating_add(2);
+                        self.pos = i.wrapping_add(2);
                         return Ok(Lex::Start(StartTag::new(name), true));
                     }
                     None => return Err(self.eof("input ended in a start tag")),
@@ -1117,13 +1120,13 @@ impl<'a> Lexer<'a> {
                             self.err(k, "expected '=' after an attribute name")
                         });
                     }
-                    let q = self.skip_ws(k.saturating_add(1));
+                    let q = self.skip_ws(k.wrapping_add(1));
                     let quote = match b.get(q) {
                         Some(c @ (b'"' | b'\'')) => *c,
                         None => return Err(self.eof("input ended in an attribute")),
                         Some(_) => return Err(self.err(q, "unquoted attribute value")),
                     };
-                    let vstart = q.saturating_add(1);
+                    let vstart = q.wrapping_add(1);
                     let mut vend = b
                         .get(vstart..)
                         .and_then(|h| crate::swar::find_value_end(h, quote))
@@ -1161,7 +1164,7 @@ impl<'a> Lexer<'a> {
                         let is_event = uri == crate::EVENT_NS;
                         self.ns.push((p, uri, is_event));
                     }
-                    i = vend.saturating_add(1);
+                    i = vend.wrapping_add(1);
                 }
             }
         }

@@ -1184,7 +1184,7 @@ impl<'a> Parser<'a, '_> {
         sys: &mut System<'a>,
         expect: usize,
     ) -> Result<Option<usize>, Error> {
-        for k in [expect, expect.saturating_add(1)] {
+        for k in [expect, expect.wrapping_add(1)] {
             let Some(&(f, name)) = SYS_ORDER.get(k) else {
                 break;
             };
@@ -1197,7 +1197,7 @@ impl<'a> Parser<'a, '_> {
             let max = self.limits.max_text_bytes;
             if f.is_value() {
                 if self.system_number(f, name, i, sys) {
-                    return Ok(Some(k.saturating_add(1)));
+                    return Ok(Some(k.wrapping_add(1)));
                 }
                 let Some(el) = self
                     .lx
@@ -1209,7 +1209,7 @@ impl<'a> Parser<'a, '_> {
                 self.lx.commit_value(&el);
                 self.tok_start = el.text_start;
                 self.system_value(f, Cow::Borrowed(el.value), sys);
-                return Ok(Some(k.saturating_add(1)));
+                return Ok(Some(k.wrapping_add(1)));
             }
             use AttrKind::{Dec, GuidV, Str, TimeV};
             let done = match f {
@@ -1334,7 +1334,7 @@ impl<'a> Parser<'a, '_> {
             return Ok(done.map(|end| {
                 self.tok_start = self.lx.position();
                 self.lx.commit_to(end);
-                k.saturating_add(1)
+                k.wrapping_add(1)
             }));
         }
         Ok(None)
@@ -1403,7 +1403,7 @@ impl<'a> Parser<'a, '_> {
         let max = self.limits.max_text_bytes;
         let mut n = 0usize;
         while let Some((k, vstart)) = self.lx.known_attr_at(i, known) {
-            n = n.saturating_add(1);
+            n = n.wrapping_add(1);
             if n > self.limits.max_attributes {
                 return None;
             }
@@ -1439,7 +1439,7 @@ impl<'a> Parser<'a, '_> {
             if vend.saturating_sub(vstart) > max || !f(k, val) {
                 return None;
             }
-            i = vend.saturating_add(1);
+            i = vend.wrapping_add(1);
         }
         self.lx.attr_element_end(i, name, max)
     }

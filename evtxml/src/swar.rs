@@ -65,9 +65,9 @@ fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
             let at = if m0 != 0 {
                 first(m0)
             } else {
-                first(m1).saturating_add(8)
+                first(m1).wrapping_add(8)
             };
-            return Some(i.saturating_mul(16).saturating_add(at));
+            return Some(i.wrapping_mul(16).wrapping_add(at));
         }
     }
     let mut base = hay.len().saturating_sub(rest.len());
@@ -75,9 +75,9 @@ fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
         Some((w, tail)) => {
             let m = hit(u64::from_le_bytes(*w));
             if m != 0 {
-                return Some(base.saturating_add(first(m)));
+                return Some(base.wrapping_add(first(m)));
             }
-            base = base.saturating_add(8);
+            base = base.wrapping_add(8);
             tail
         }
         None => rest,
@@ -87,7 +87,7 @@ fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
     }
     let m = hit(tail_word(hay, tail));
     let at = first(m);
-    (m != 0 && at < tail.len()).then(|| base.saturating_add(at))
+    (m != 0 && at < tail.len()).then(|| base.wrapping_add(at))
 }
 
 /// The first occurrence of `b` in `hay`.
