@@ -63,11 +63,24 @@ impl<'o> JsonWriter<'o> {
         }
     }
 
+    /// [`sep`](Self::sep) and the opening quote of a key or string, in one write.
+    #[inline(always)]
+    fn open_quote(&mut self) {
+        if self.comma {
+            self.out.extend_from_slice(b",\"");
+        } else {
+            self.out.push(b'"');
+        }
+    }
+
     /// `{`.
     #[inline]
     pub fn begin_object(&mut self) {
-        self.sep();
-        self.out.push(b'{');
+        if self.comma {
+            self.out.extend_from_slice(b",{");
+        } else {
+            self.out.push(b'{');
+        }
         self.comma = false;
     }
 
@@ -169,10 +182,9 @@ impl<'o> JsonWriter<'o> {
             // A plain key (the usual case): one reservation, the value copied as is or escaped
             // from the first byte the scan finds.
             let plain = crate::swar::json_plain(vb);
-            self.sep();
             self.out
                 .reserve(kb.len().saturating_add(vb.len()).saturating_add(8));
-            self.out.push(b'"');
+            self.open_quote();
             self.out.extend_from_slice(kb);
             self.out.extend_from_slice(b"\":\"");
             if plain {
@@ -233,9 +245,8 @@ impl JsonWriter<'_> {
             !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal key needs escaping"
         );
-        self.sep();
         self.out.reserve(k.len().saturating_add(3));
-        self.out.push(b'"');
+        self.open_quote();
         self.out.extend_from_slice(k.as_bytes());
         self.out.extend_from_slice(b"\":");
         self.comma = false;
@@ -247,10 +258,9 @@ impl JsonWriter<'_> {
             !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal key needs escaping"
         );
-        self.sep();
         self.out
             .reserve(k.len().saturating_add(v.len()).saturating_add(5));
-        self.out.push(b'"');
+        self.open_quote();
         self.out.extend_from_slice(k.as_bytes());
         self.out.extend_from_slice(b"\":\"");
         escape_body(self.out, v);
@@ -266,9 +276,8 @@ impl JsonWriter<'_> {
             !v.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal value needs escaping"
         );
-        self.sep();
         self.out.reserve(v.len().saturating_add(2));
-        self.out.push(b'"');
+        self.open_quote();
         self.out.extend_from_slice(v.as_bytes());
         self.out.push(b'"');
         self.comma = true;
@@ -284,10 +293,9 @@ impl JsonWriter<'_> {
                 .any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal key or value needs escaping"
         );
-        self.sep();
         self.out
             .reserve(k.len().saturating_add(v.len()).saturating_add(5));
-        self.out.push(b'"');
+        self.open_quote();
         self.out.extend_from_slice(k.as_bytes());
         self.out.extend_from_slice(b"\":\"");
         self.out.extend_from_slice(v.as_bytes());
