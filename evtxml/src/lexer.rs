@@ -716,7 +716,11 @@ impl<'a> Lexer<'a> {
     /// `known`: a space, the name, `="`. Returns the index of the name in `known` and the
     /// offset of the value; `None` for anything else.
     #[inline]
-    pub(crate) fn known_attr_at<K>(&self, i: usize, known: &[(&str, K)]) -> Option<(usize, usize)> {
+    pub(crate) fn known_attr_at<K>(
+        &self,
+        i: usize,
+        known: &[(&str, K)],
+    ) -> Option<(usize, usize, u8)> {
         let b = self.bytes();
         if b.get(i) != Some(&b' ') {
             return None;
@@ -725,37 +729,40 @@ impl<'a> Lexer<'a> {
         known.iter().enumerate().find_map(|(k, (name, _))| {
             let end = start.checked_add(name.len())?;
             let vstart = end.checked_add(2)?;
-            (crate::swar::eq_short(b.get(start..end)?, name.as_bytes())
-                && b.get(end..vstart)? == b"=\"")
-                .then_some((k, vstart))
+            let quote = match b.get(end..vstart)? {
+                b"=\"" => b'"',
+                b"='" => b'\'',
+                _ => return None,
+            };
+            crate::swar::eq_short(b.get(start..end)?, name.as_bytes()).then_some((k, vstart, quote))
         })
     }
 
     /// The closing `"` of a double-quoted attribute value starting at `vstart` that needs no
     /// resolution (as in [`attr_element_after`](Self::attr_element_after)).
     #[inline]
-    pub(crate) fn str_value_end(&self, vstart: usize) -> Option<usize> {
+    pub(crate) fn str_value_end(&self, vstart: usize, quote: u8) -> Option<usize> {
         let b = self.bytes();
         let vend =
-            crate::swar::find_value_end(b.get(vstart..)?, b'"').map(|k| vstart.wrapping_add(k))?;
-        (b.get(vend) == Some(&b'"')).then_some(vend)
+            crate::swar::find_value_end(b.get(vstart..)?, quote).map(|k| vstart.wrapping_add(k))?;
+        (b.get(vend) == Some(&quote)).then_some(vend)
     }
 
     /// The closing `"` of a GUID value starting at `vstart`, where a GUID with (38 bytes) or
     /// without (36 bytes) braces would end. The caller parses the GUID, which rejects
     /// everything else.
     #[inline]
-    pub(crate) fn guid_value_end(&self, vstart: usize) -> Option<usize> {
+    pub(crate) fn guid_value_end(&self, vstart: usize, quote: u8) -> Option<usize> {
         let b = self.bytes();
         let len = if b.get(vstart) == Some(&b'{') { 38 } else { 36 };
         let vend = vstart.checked_add(len)?;
-        (b.get(vend) == Some(&b'"')).then_some(vend)
+        (b.get(vend) == Some(&quote)).then_some(vend)
     }
 
     /// 1 to 19 decimal digits starting at `vstart` and ending at a `"`: its offset and the
     /// value.
     #[inline]
-    pub(crate) fn dec_value(&self, vstart: usize) -> Option<(usize, u64)> {
+    pub(crate) fn dec_value(&self, vstart: usize, quote: u8) -> Option<(usize, u64)> {
         let b = self.bytes();
         let mut j = vstart;
         let mut v: u64 = 0;
@@ -764,7 +771,7 @@ impl<'a> Lexer<'a> {
             j = j.wrapping_add(1);
         }
         let n = j.saturating_sub(vstart);
-        (n > 0 && n <= 19 && b.get(j) == Some(&b'"')).then_some((j, v))
+        (n > 0 && n <= 19 && b.get(j) == Some(&quote)).then_some((j, v))
     }
 
     /// The closing `"` of a timestamp value starting at `vstart` where
@@ -772,7 +779,7 @@ impl<'a> Lexer<'a> {
     /// optional fraction, then `Z` or an offset. The caller parses the timestamp, which
     /// rejects everything else.
     #[inline]
-    pub(crate) fn time_value_end(&self, vstart: usize) -> Option<usize> {
+    pub(crate) fn time_value_end(&self, vstart: usize, quote: u8) -> Option<usize> {
         let b = self.bytes();
         let mut j = vstart.checked_add(19)?;
         if b.get(j) == Some(&b'.') {
@@ -786,7 +793,7 @@ impl<'a> Lexer<'a> {
             b'+' | b'-' => j = j.wrapping_add(6),
             _ => return None,
         }
-        (b.get(j) == Some(&b'"')).then_some(j)
+        (b.get(j) == Some(&quote)).then_some(j)
     }
 
     /// The end of an attribute-only element after its attributes, at `i`: `/>`, or `>` + at

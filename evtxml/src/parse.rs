@@ -1402,7 +1402,7 @@ impl<'a> Parser<'a, '_> {
     ) -> Option<usize> {
         let max = self.limits.max_text_bytes;
         let mut n = 0usize;
-        while let Some((k, vstart)) = self.lx.known_attr_at(i, known) {
+        while let Some((k, vstart, quote)) = self.lx.known_attr_at(i, known) {
             n = n.wrapping_add(1);
             if n > self.limits.max_attributes {
                 return None;
@@ -1410,21 +1410,21 @@ impl<'a> Parser<'a, '_> {
             let kind = known.get(k)?.1;
             let (val, vend) = match kind {
                 AttrKind::Str => {
-                    let vend = self.lx.str_value_end(vstart)?;
+                    let vend = self.lx.str_value_end(vstart, quote)?;
                     (AttrVal::Str(self.xml.get(vstart..vend)?), vend)
                 }
                 AttrKind::GuidV => {
-                    let vend = self.lx.guid_value_end(vstart)?;
+                    let vend = self.lx.guid_value_end(vstart, quote)?;
                     let raw = self.xml.get(vstart..vend)?;
                     let g = guid(raw)?;
                     (AttrVal::Guid(Guid::new_parsed(raw, g)), vend)
                 }
                 AttrKind::Dec => {
-                    let (vend, v) = self.lx.dec_value(vstart)?;
+                    let (vend, v) = self.lx.dec_value(vstart, quote)?;
                     (AttrVal::Dec(self.xml.get(vstart..vend)?, v), vend)
                 }
                 AttrKind::TimeV => {
-                    let vend = self.lx.time_value_end(vstart)?;
+                    let vend = self.lx.time_value_end(vstart, quote)?;
                     let raw = self.xml.get(vstart..vend)?;
                     let t = crate::time::Timestamp::parse(raw)?;
                     (
