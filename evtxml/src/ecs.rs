@@ -997,17 +997,17 @@ fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)]
 }
 
 /// Whether a key occurs twice. Up to [`PAIRWISE_MAX`] keys (no allocation): each key's
-/// fingerprint picks one of 256 buckets, and only a key landing in an occupied bucket is compared
+/// fingerprint picks one of 1024 buckets, and only a key landing in an occupied bucket is compared
 /// with the earlier keys (fingerprints first, the strings when those agree), so distinct keys,
 /// the usual case, cost a few instructions each. Beyond that, sorted: O(n log n).
 fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) -> bool {
     if keys.len() <= PAIRWISE_MAX {
         let mut arr = [""; PAIRWISE_MAX];
         let mut fps = [0u64; PAIRWISE_MAX];
-        let mut buckets = [0u64; 4];
+        let mut buckets = [0u64; 16];
         for (i, k) in keys.enumerate() {
             let fp = fingerprint(k);
-            let h = fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
+            let h = fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54;
             let word = usize::try_from(h >> 6).unwrap_or(0);
             let bit = 1u64 << (h & 63);
             let Some(slot) = buckets.get_mut(word) else {
