@@ -245,11 +245,42 @@ impl JsonWriter<'_> {
             !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal key needs escaping"
         );
-        self.out.reserve(k.len().saturating_add(3));
-        self.open_quote();
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        self.lit_key_run(k, b":");
         self.comma = false;
+    }
+
+    /// `,"k"` (the comma when due) + `tail`, for a literal `k`: assembled in a buffer whose
+    /// length is known at compile time once inlined, and appended in one write.
+    #[inline(always)]
+    fn lit_key_run(&mut self, k: &'static str, tail: &'static [u8]) {
+        let (kb, n, t) = (k.as_bytes(), k.len(), tail.len());
+        let mut buf = [0u8; 64];
+        let total = n.wrapping_add(t).wrapping_add(3);
+        if let Some((head, Some((body, rest)))) = buf
+            .split_at_mut_checked(2)
+            .map(|(head, rest)| (head, rest.split_at_mut_checked(n)))
+            .filter(|_| total <= 64)
+        {
+            head.copy_from_slice(b",\"");
+            body.copy_from_slice(kb);
+            if let Some((q, rest)) = rest.split_first_mut() {
+                *q = b'"';
+                if let Some(d) = rest.get_mut(..t) {
+                    d.copy_from_slice(tail);
+                }
+            }
+            let run = if self.comma {
+                buf.get(..total)
+            } else {
+                buf.get(1..total)
+            };
+            self.out.extend_from_slice(run.unwrap_or_default());
+        } else {
+            self.open_quote();
+            self.out.extend_from_slice(kb);
+            self.out.push(b'"');
+            self.out.extend_from_slice(tail);
+        }
     }
 
     #[inline(always)]
@@ -259,10 +290,8 @@ impl JsonWriter<'_> {
             "literal key needs escaping"
         );
         self.out
-            .reserve(k.len().saturating_add(v.len()).saturating_add(5));
-        self.open_quote();
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":\"");
+            .reserve(k.len().saturating_add(v.len()).saturating_add(6));
+        self.lit_key_run(k, b":\"");
         escape_body(self.out, v);
         self.out.push(b'"');
         self.comma = true;
