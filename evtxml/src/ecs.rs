@@ -461,14 +461,12 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
             None => {}
         }
     }
-    w.lit_key("ecs");
-    w.begin_object();
+    w.lit_key_object("ecs");
     w.lit_field_lit("version", ECS_VERSION);
     w.end_object();
 
     // event
-    w.lit_key("event");
-    w.begin_object();
+    w.lit_key_object("event");
     if let Some(id) = &sys.event_id {
         w.lit_field_str("code", &id.raw);
     }
@@ -489,8 +487,7 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     w.end_object();
 
     if let Some(c) = event.computer() {
-        w.lit_key("host");
-        w.begin_object();
+        w.lit_key_object("host");
         w.lit_field_str("name", c);
         w.end_object();
     }
@@ -499,16 +496,14 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     let level = log_level(event);
     let peer = meta.and_then(|m| m.peer_addr.as_deref());
     if level.is_some() || peer.is_some() {
-        w.lit_key("log");
-        w.begin_object();
+        w.lit_key_object("log");
         match &level {
             Some(Cow::Borrowed(l)) => w.lit_field_lit("level", l),
             Some(Cow::Owned(l)) => w.lit_field_str("level", l),
             None => {}
         }
         if let Some(p) = peer {
-            w.lit_key("source");
-            w.begin_object();
+            w.lit_key_object("source");
             w.lit_field_str("address", p);
             w.end_object();
         }
@@ -525,8 +520,7 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
 
     write_user(w, &en);
     if !en.group.is_empty() {
-        w.lit_key("group");
-        w.begin_object();
+        w.lit_key_object("group");
         en.group.write_fields(w);
         w.end_object();
     }
@@ -581,8 +575,7 @@ fn write_user(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.user.is_empty() && en.user_target.is_empty() && en.user_effective.is_empty() {
         return;
     }
-    w.lit_key("user");
-    w.begin_object();
+    w.lit_key_object("user");
     en.user.write_fields(w);
     for (key, acc) in [
         ("target", &en.user_target),
@@ -602,8 +595,7 @@ fn write_source(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.source_ip.is_none() && en.source_port.is_none() && en.source_domain.is_none() {
         return;
     }
-    w.lit_key("source");
-    w.begin_object();
+    w.lit_key_object("source");
     w.lit_field_opt_str("ip", en.source_ip.as_deref());
     w.lit_field_opt_u64("port", en.source_port.map(u64::from));
     w.lit_field_opt_str("domain", en.source_domain);
@@ -615,15 +607,13 @@ fn write_process(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.pid.is_none() && en.executable.is_none() && en.command_line.is_none() && !has_parent {
         return;
     }
-    w.lit_key("process");
-    w.begin_object();
+    w.lit_key_object("process");
     w.lit_field_opt_u64("pid", en.pid);
     w.lit_field_opt_str("executable", en.executable);
     w.lit_field_opt_str("name", en.executable.and_then(file_name));
     w.lit_field_opt_str("command_line", en.command_line);
     if has_parent {
-        w.lit_key("parent");
-        w.begin_object();
+        w.lit_key_object("parent");
         w.lit_field_opt_u64("pid", en.parent_pid);
         w.lit_field_opt_str("executable", en.parent_executable);
         w.lit_field_opt_str("name", en.parent_executable.and_then(file_name));
@@ -649,8 +639,7 @@ fn write_related(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if n == 0 && en.source_ip.is_none() {
         return;
     }
-    w.lit_key("related");
-    w.begin_object();
+    w.lit_key_object("related");
     if n > 0 {
         w.lit_key("user");
         w.begin_array();
@@ -683,8 +672,7 @@ const STANDARD_KEYWORDS: [(u64, &str); 8] = [
 fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en: &Enrichment<'_>) {
     let sys = &event.system;
     let ri = event.rendering_info.as_ref();
-    w.lit_key("winlog");
-    w.begin_object();
+    w.lit_key_object("winlog");
     w.lit_field_lit("api", "wineventlog");
     if let Some(t) = sys
         .time_created
@@ -758,12 +746,10 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
         let pid = x.process_id.as_ref().and_then(|n| n.value);
         let tid = x.thread_id.as_ref().and_then(|n| n.value);
         if pid.is_some() || tid.is_some() {
-            w.lit_key("process");
-            w.begin_object();
+            w.lit_key_object("process");
             w.lit_field_opt_u64("pid", pid.map(u64::from));
             if let Some(t) = tid {
-                w.lit_key("thread");
-                w.begin_object();
+                w.lit_key_object("thread");
                 w.lit_field_u64("id", u64::from(t));
                 w.end_object();
             }
@@ -771,8 +757,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
         }
     }
     if let Some(uid) = sys.security.as_ref().and_then(|s| s.user_id.as_deref()) {
-        w.lit_key("user");
-        w.begin_object();
+        w.lit_key_object("user");
         w.lit_field_str("identifier", uid);
         w.end_object();
     }
@@ -783,8 +768,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
         }
         Payload::UserData(_) => {
             if let Fields::User(e) = f {
-                w.lit_key("user_data");
-                w.begin_object();
+                w.lit_key_object("user_data");
                 w.lit_field_str("xml_name", local_name(&e.name));
                 write_children(w, &e.children, 0);
                 w.end_object();
@@ -795,8 +779,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
             write_fields(w, &d.fields);
         }
         Payload::ProcessingErrorData(p) => {
-            w.lit_key("processing_error_data");
-            w.begin_object();
+            w.lit_key_object("processing_error_data");
             if let Some(c) = &p.error_code {
                 match c.value {
                     Some(v) => w.lit_field_u64("ErrorCode", u64::from(v)),
@@ -820,13 +803,11 @@ fn write_logon(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.logon_type.is_none() && en.logon_id.is_none() && !failure {
         return;
     }
-    w.lit_key("logon");
-    w.begin_object();
+    w.lit_key_object("logon");
     w.lit_field_opt_lit("type", en.logon_type);
     w.lit_field_opt_str("id", en.logon_id);
     if failure {
-        w.lit_key("failure");
-        w.begin_object();
+        w.lit_key_object("failure");
         w.lit_field_opt_lit("status", en.failure_status);
         w.lit_field_opt_lit("sub_status", en.failure_sub_status);
         w.lit_field_opt_str("reason", en.failure_reason);
@@ -1146,8 +1127,7 @@ fn write_labels(w: &mut JsonWriter<'_>, m: &Metadata) {
     if labels.iter().all(|(_, v)| v.is_none()) {
         return;
     }
-    w.lit_key("labels");
-    w.begin_object();
+    w.lit_key_object("labels");
     for (k, v) in labels {
         w.field_opt_str(k, v);
     }
@@ -1163,27 +1143,22 @@ pub(crate) fn render_raw_ecs(
     w: &mut JsonWriter<'_>,
 ) {
     w.begin_object();
-    w.lit_key("ecs");
-    w.begin_object();
+    w.lit_key_object("ecs");
     w.lit_field_lit("version", ECS_VERSION);
     w.end_object();
-    w.lit_key("event");
-    w.begin_object();
+    w.lit_key_object("event");
     w.lit_field_str("kind", "pipeline_error");
     w.lit_field_str("original", raw);
     w.lit_field_opt_str("created", meta.and_then(|m| m.time_received.as_deref()));
     w.end_object();
-    w.lit_key("error");
-    w.begin_object();
+    w.lit_key_object("error");
     w.lit_field_str("type", error.kind());
     w.lit_key("message");
     w.str(&error.to_string());
     w.end_object();
     if let Some(p) = meta.and_then(|m| m.peer_addr.as_deref()) {
-        w.lit_key("log");
-        w.begin_object();
-        w.lit_key("source");
-        w.begin_object();
+        w.lit_key_object("log");
+        w.lit_key_object("source");
         w.lit_field_str("address", p);
         w.end_object();
         w.end_object();

@@ -249,6 +249,18 @@ impl JsonWriter<'_> {
         self.comma = false;
     }
 
+    /// `"k":{` for a literal key that needs no escaping: [`lit_key`](Self::lit_key) and
+    /// [`begin_object`](JsonWriter::begin_object) in one write.
+    #[inline(always)]
+    pub(crate) fn lit_key_object(&mut self, k: &'static str) {
+        debug_assert!(
+            !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal key needs escaping"
+        );
+        self.lit_key_run(k, b":{");
+        self.comma = false;
+    }
+
     /// `,"k"` (the comma when due) + `tail`, for a literal `k`: assembled in a buffer whose
     /// length is known at compile time once inlined, and appended in one write.
     #[inline(always)]
@@ -322,11 +334,7 @@ impl JsonWriter<'_> {
                 .any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal key or value needs escaping"
         );
-        self.out
-            .reserve(k.len().saturating_add(v.len()).saturating_add(5));
-        self.open_quote();
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":\"");
+        self.lit_key_run(k, b":\"");
         self.out.extend_from_slice(v.as_bytes());
         self.out.push(b'"');
         self.comma = true;
