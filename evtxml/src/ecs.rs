@@ -217,7 +217,11 @@ impl<'e> Known<'e> {
 }
 
 fn local_name(qname: &str) -> &str {
-    qname.rsplit_once(':').map_or(qname, |(_, l)| l)
+    // Names are short: a byte loop from the end, rather than a call to `memrchr`.
+    match qname.bytes().rposition(|b| b == b':') {
+        Some(i) => qname.get(i.wrapping_add(1)..).unwrap_or(qname),
+        None => qname,
+    }
 }
 
 /// The text of an element that has no child elements (`""` when empty).
