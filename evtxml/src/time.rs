@@ -36,23 +36,6 @@ fn digits(s: &[u8]) -> Option<u32> {
     Some(v)
 }
 
-/// The digit at `at`.
-#[inline(always)]
-fn dig(s: &[u8], at: usize) -> Option<u8> {
-    let d = s.get(at)?.wrapping_sub(b'0');
-    (d <= 9).then_some(d)
-}
-
-/// Two digits at `at`.
-#[inline(always)]
-fn two(s: &[u8], at: usize) -> Option<u8> {
-    Some(
-        dig(s, at)?
-            .wrapping_mul(10)
-            .wrapping_add(dig(s, at.checked_add(1)?)?),
-    )
-}
-
 /// `10^(9 - n)`: the scale of an `n`-digit fraction in nanoseconds.
 const FRACTION_SCALE: [u32; 10] = [
     1_000_000_000,
@@ -76,20 +59,49 @@ impl Timestamp {
     /// ```
     pub fn parse(s: &str) -> Option<Self> {
         let b = s.as_bytes();
-        let year = u16::from(two(b, 0)?)
+        // The fixed 19-byte head as an array: every digit and separator at a known offset.
+        let (head, _) = b.split_first_chunk::<19>()?;
+        let &[
+            y0,
+            y1,
+            y2,
+            y3,
+            d4,
+            m0,
+            m1,
+            d7,
+            a0,
+            a1,
+            t10,
+            h0,
+            h1,
+            c13,
+            i0,
+            i1,
+            c16,
+            s0,
+            s1,
+        ] = head;
+        if d4 != b'-'
+            || d7 != b'-'
+            || c13 != b':'
+            || c16 != b':'
+            || !matches!(t10, b'T' | b't' | b' ')
+        {
+            return None;
+        }
+        let pair = |a: u8, b: u8| -> Option<u8> {
+            let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+            (a <= 9 && b <= 9).then(|| a.wrapping_mul(10).wrapping_add(b))
+        };
+        let year = u16::from(pair(y0, y1)?)
             .wrapping_mul(100)
-            .wrapping_add(u16::from(two(b, 2)?));
-        if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(13) != Some(&b':') {
-            return None;
-        }
-        if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(16) != Some(&b':') {
-            return None;
-        }
-        let month = two(b, 5)?;
-        let day = two(b, 8)?;
-        let hour = two(b, 11)?;
-        let minute = two(b, 14)?;
-        let second = two(b, 17)?;
+            .wrapping_add(u16::from(pair(y2, y3)?));
+        let month = pair(m0, m1)?;
+        let day = pair(a0, a1)?;
+        let hour = pair(h0, h1)?;
+        let minute = pair(i0, i1)?;
+        let second = pair(s0, s1)?;
         if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
             return None;
         }
