@@ -527,7 +527,14 @@ impl<'a> Lexer<'a> {
         let (name, i) = if rest.first_chunk::<12>() == Some(b"<Data Name=\"") {
             let vstart = lt.wrapping_add(12);
             let r = b.get(vstart..)?;
-            let k = crate::swar::find_value_end(r, b'"')?;
+            // A cheap search first (names are letters, digits and `_`); from whatever else it
+            // stops at, the full one (nothing before that byte is special).
+            let k = crate::swar::find_name_stop(r)?;
+            let k = if r.get(k) == Some(&b'"') {
+                k
+            } else {
+                crate::swar::find_value_end(r.get(k..)?, b'"')?.wrapping_add(k)
+            };
             if r.get(k) != Some(&b'"') {
                 return None;
             }

@@ -278,6 +278,14 @@ pub(crate) fn find_text_end(hay: &[u8]) -> Option<usize> {
     scan(hay, |w| has_zero(w ^ LT) | text_special(w))
 }
 
+/// The first byte below `0`, a `<`, or a non-ASCII byte: a superset of what ends a plain name
+/// in double quotes (`"`, `&`, `<`, control characters, 0xEF) in three cheap tests, for
+/// names made of letters, digits and `_`. The caller re-checks the byte found.
+#[inline]
+pub(crate) fn find_name_stop(hay: &[u8]) -> Option<usize> {
+    scan(hay, |w| has_less(w, 0x30) | has_zero(w ^ LT) | (w & HI))
+}
+
 /// The end of an attribute value (`quote`), a `<`, or the first byte [`find_text_special`]
 /// reports, whichever comes first.
 #[inline]
@@ -333,6 +341,10 @@ mod tests {
                 v.iter().position(|&x| odd(x) || x == b'&' || x == b'<')
             );
             proptest::prop_assert_eq!(find_suspicious(v), v.iter().position(|&x| odd(x)));
+            proptest::prop_assert_eq!(
+                find_name_stop(v),
+                v.iter().position(|&x| x < 0x30 || x == b'<' || x >= 0x80)
+            );
             for q in [b'"', b'\''] {
                 proptest::prop_assert_eq!(
                     find_value_end(v, q),
