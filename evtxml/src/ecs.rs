@@ -987,31 +987,57 @@ fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)]
 /// the usual case, cost a few instructions each. Beyond that, sorted: O(n log n).
 fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) -> bool {
     if keys.len() <= PAIRWISE_MAX {
-        let mut arr = [""; PAIRWISE_MAX];
-        let mut fps = [0u64; PAIRWISE_MAX];
-        let mut buckets = [0u64; 16];
-        for (i, k) in keys.enumerate() {
-            let fp = fingerprint(k);
-            let h = fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54;
-            let word = usize::try_from(h >> 6).unwrap_or(0);
-            let bit = 1u64 << (h & 63);
-            let Some(slot) = buckets.get_mut(word) else {
-                continue;
-            };
-            if *slot & bit != 0 && earlier_duplicate(&arr, &fps, i, k, fp) {
-                return true;
-            }
-            *slot |= bit;
-            if let (Some(a), Some(f)) = (arr.get_mut(i), fps.get_mut(i)) {
-                *a = k;
-                *f = fp;
-            }
-        }
-        false
+        let mut seen = KeySet::new();
+        keys.into_iter().any(|k| !seen.insert(k))
     } else {
         let mut sorted: Vec<&str> = keys.collect();
         sorted.sort_unstable();
         sorted.windows(2).any(|p| matches!(p, [a, b] if a == b))
+    }
+}
+
+/// Up to [`PAIRWISE_MAX`] distinct keys, with their fingerprints and a 1024-bucket filter
+/// (see [`has_duplicate_keys`]).
+struct KeySet<'k> {
+    arr: [&'k str; PAIRWISE_MAX],
+    fps: [u64; PAIRWISE_MAX],
+    buckets: [u64; 16],
+    n: usize,
+}
+
+impl<'k> KeySet<'k> {
+    fn new() -> Self {
+        Self {
+            arr: [""; PAIRWISE_MAX],
+            fps: [0; PAIRWISE_MAX],
+            buckets: [0; 16],
+            n: 0,
+        }
+    }
+
+    /// Adds `k`: `false` when it is already there, or the set is full.
+    #[inline]
+    fn insert(&mut self, k: &'k str) -> bool {
+        let fp = fingerprint(k);
+        let h = fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54;
+        let word = usize::try_from(h >> 6).unwrap_or(0);
+        let bit = 1u64 << (h & 63);
+        let Some(slot) = self.buckets.get_mut(word) else {
+            return false;
+        };
+        if *slot & bit != 0 && earlier_duplicate(&self.arr, &self.fps, self.n, k, fp) {
+            return false;
+        }
+        *slot |= bit;
+        match (self.arr.get_mut(self.n), self.fps.get_mut(self.n)) {
+            (Some(a), Some(f)) => {
+                *a = k;
+                *f = fp;
+                self.n = self.n.wrapping_add(1);
+                true
+            }
+            _ => false,
+        }
     }
 }
 
@@ -1089,6 +1115,27 @@ fn write_val(w: &mut JsonWriter<'_>, val: Val<'_, '_>, depth: usize) {
 /// Writes the element children of an element as object members by local name (text nodes
 /// between elements are whitespace and dropped).
 fn write_children(w: &mut JsonWriter<'_>, children: &[Node<'_>], depth: usize) {
+    // Fast path (almost every tree): distinct names, written in order as they come (as
+    // `write_entries` writes distinct keys); at a repeated name, or too many, what was written
+    // is taken back and the general path groups them.
+    let mark = w.mark();
+    let mut seen = KeySet::new();
+    let mut distinct = true;
+    for c in children {
+        if let Node::Element(e) = c {
+            let key = local_name(&e.name);
+            if !seen.insert(key) {
+                distinct = false;
+                break;
+            }
+            w.key(key);
+            write_val(w, Val::Elem(e), depth);
+        }
+    }
+    if distinct {
+        return;
+    }
+    w.rollback(mark);
     let entries: Vec<(Cow<'_, str>, Val<'_, '_>)> = children
         .iter()
         .filter_map(|n| match n {
@@ -1182,6 +1229,48 @@ mod tests {
     use std::borrow::Cow;
 
     proptest! {
+        /// `UserData` children are written the same by the fast path and the general one, with
+        /// repeated names, prefixes, nested elements and text between them.
+        #[test]
+        fn user_data_fast_path_agrees_with_general(
+            names in proptest::collection::vec("[a-c]|p:[a-c]|[a-c][0-9]", 0..40),
+            nested in any::<bool>(),
+        ) {
+            use crate::event::{Element, Node};
+            let leaf = |n: &str, t: &str| Element {
+                name: Cow::Owned(n.to_owned()),
+                children: vec![Node::Text(Cow::Owned(t.to_owned()))],
+                ..Element::default()
+            };
+            let mut children = Vec::new();
+            for (i, n) in names.iter().enumerate() {
+                children.push(Node::Text(Cow::Borrowed("\n  ")));
+                let mut e = leaf(n, &i.to_string());
+                if nested && i % 3 == 0 {
+                    e.children.push(Node::Element(leaf("a", "x")));
+                    e.children.push(Node::Element(leaf("a", "y")));
+                }
+                children.push(Node::Element(e));
+            }
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let mut wa = JsonWriter::new(&mut a);
+            wa.begin_object();
+            super::write_children(&mut wa, &children, 0);
+            wa.end_object();
+            let entries: Vec<(Cow<'_, str>, super::Val<'_, '_>)> = children
+                .iter()
+                .filter_map(|n| match n {
+                    Node::Element(e) => Some((Cow::Borrowed(super::local_name(&e.name)), super::Val::Elem(e))),
+                    Node::Text(_) => None,
+                })
+                .collect();
+            let mut wb = JsonWriter::new(&mut b);
+            wb.begin_object();
+            super::write_entries(&mut wb, &entries, 0);
+            wb.end_object();
+            prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+        }
+
         /// `winlog.event_data` is written the same by the fast path and the general one, with
         /// named, unnamed, repeated and `param…`-named items and a `Binary`.
         #[test]

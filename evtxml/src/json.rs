@@ -51,6 +51,17 @@ impl<'o> JsonWriter<'o> {
         Self { out, comma: false }
     }
 
+    /// Where the writer stands, to [`rollback`](Self::rollback) to.
+    pub(crate) fn mark(&self) -> (usize, bool) {
+        (self.out.len(), self.comma)
+    }
+
+    /// Takes back what was written since `mark`.
+    pub(crate) fn rollback(&mut self, mark: (usize, bool)) {
+        self.out.truncate(mark.0);
+        self.comma = mark.1;
+    }
+
     /// The bytes written so far (including what `out` held before).
     pub fn as_bytes(&self) -> &[u8] {
         self.out
