@@ -244,14 +244,27 @@ pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
 }
 
 /// Whether `hay` has no byte a JSON string must escape ([`find_json_escape`] finds none): for
-/// up to 16 bytes, two overlapping words and no loop (one well-predicted branch for the short
+/// up to 32 bytes, two or four overlapping words and no loop (one well-predicted branch for the short
 /// keys and values of events).
 #[inline(always)]
 pub(crate) fn json_plain(hay: &[u8]) -> bool {
     let hit = |w: u64| has_less(w, 0x20) | has_zero(w ^ QUOTE) | has_zero(w ^ BACKSLASH);
     let n = hay.len();
-    if n > 16 {
+    if n > 32 {
         return find_json_escape(hay).is_none();
+    }
+    if n > 16 {
+        // Up to 32 bytes: the first and the last sixteen, overlapping.
+        if let (Some(a), Some(b)) = (hay.first_chunk::<16>(), hay.last_chunk::<16>()) {
+            let w = |c: &[u8; 16], i: usize| {
+                u64::from_le_bytes(
+                    c.get(i..i.wrapping_add(8))
+                        .and_then(|s| s.try_into().ok())
+                        .unwrap_or([0; 8]),
+                )
+            };
+            return hit(w(a, 0)) | hit(w(a, 8)) | hit(w(b, 0)) | hit(w(b, 8)) == 0;
+        }
     }
     if let (Some(a), Some(b)) = (hay.first_chunk::<8>(), hay.last_chunk::<8>()) {
         return hit(u64::from_le_bytes(*a)) | hit(u64::from_le_bytes(*b)) == 0;
