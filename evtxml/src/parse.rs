@@ -48,7 +48,20 @@ pub(crate) fn parse<'a>(
     repairs: &mut Vec<Repair>,
     scratch: &mut Scratch,
 ) -> Result<Event<'a>, Error> {
-    parse_with(xml, limits, repairs, scratch, true)
+    let mut event = Event::default();
+    parse_with(xml, limits, repairs, scratch, true, &mut event).map(|()| event)
+}
+
+/// [`parse`] into `event` (which must be empty): the caller's slot is filled in place rather
+/// than the large record being moved out. On an error `event` holds a partial record.
+pub(crate) fn parse_into<'a>(
+    xml: &'a str,
+    limits: &Limits,
+    repairs: &mut Vec<Repair>,
+    scratch: &mut Scratch,
+    event: &mut Event<'a>,
+) -> Result<(), Error> {
+    parse_with(xml, limits, repairs, scratch, true, event)
 }
 
 /// [`parse`] with the fast paths on (`fast`), or off: every element then goes through the
@@ -59,7 +72,8 @@ fn parse_with<'a>(
     repairs: &mut Vec<Repair>,
     scratch: &mut Scratch,
     fast: bool,
-) -> Result<Event<'a>, Error> {
+    event: &mut Event<'a>,
+) -> Result<(), Error> {
     if xml.len() > limits.max_event_bytes {
         return Err(Error::Limit {
             limit: Limit::EventBytes,
@@ -75,7 +89,7 @@ fn parse_with<'a>(
         tok_start: 0,
         fast,
     };
-    let result = p.document();
+    let result = p.document(event);
     p.lx.into_scratch(scratch);
     result
 }
@@ -752,7 +766,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn document(&mut self) -> Result<Event<'a>, Error> {
+    fn document(&mut self, event: &mut Event<'a>) -> Result<(), Error> {
         // Fast path: the usual root start tag, first thing in the input.
         self.tok_start = self.lx.position();
         let fast_root = self.fast && self.limits.max_attributes >= 1 && self.lx.root_event();
@@ -771,7 +785,7 @@ impl<'a> Parser<'a, '_> {
         if !fast_root {
             self.attributes(&s, Section::Document, |_, _| false)?;
         }
-        self.document_rest(root_empty)
+        self.document_rest(root_empty, event)
     }
 
     /// The prolog and the root start tag (see [`document`](Self::document)).
@@ -797,13 +811,12 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// Everything after the root start tag (see [`document`](Self::document)).
-    fn document_rest(&mut self, root_empty: bool) -> Result<Event<'a>, Error> {
+    fn document_rest(&mut self, root_empty: bool, event: &mut Event<'a>) -> Result<(), Error> {
         if root_empty {
             return Err(Error::NoSystem);
         }
-        let mut event = Event::default();
         let mut have_system = false;
-        match self.event_children(&mut event, &mut have_system) {
+        match self.event_children(event, &mut have_system) {
             Ok(()) => {}
             Err(e @ (Error::Limit { .. } | Error::Dtd { .. })) => return Err(e),
             Err(e) if have_system => {
@@ -820,7 +833,7 @@ impl<'a> Parser<'a, '_> {
                     section,
                     offset,
                 });
-                return Ok(event);
+                return Ok(());
             }
             Err(e) => return Err(e),
         }
@@ -829,7 +842,7 @@ impl<'a> Parser<'a, '_> {
         }
         // Epilog: only whitespace, comments and PIs may follow the root.
         if self.fast && self.lx.rest_is_blank() {
-            return Ok(event);
+            return Ok(());
         }
         loop {
             match self.snext(Section::Document) {
@@ -841,7 +854,7 @@ impl<'a> Parser<'a, '_> {
                 }
             }
         }
-        Ok(event)
+        Ok(())
     }
 
     fn event_children(
@@ -2288,8 +2301,10 @@ mod tests {
         fn fast_paths_agree_with_the_general_path(xml in document(), limits in limits()) {
             let mut scratch = Scratch::default();
             let (mut r1, mut r2) = (Vec::new(), Vec::new());
-            let fast = parse_with(&xml, &limits, &mut r1, &mut scratch, true);
-            let general = parse_with(&xml, &limits, &mut r2, &mut scratch, false);
+            let (mut e1, mut e2) = (crate::Event::default(), crate::Event::default());
+            let fast = parse_with(&xml, &limits, &mut r1, &mut scratch, true, &mut e1).map(|()| e1);
+            let general =
+                parse_with(&xml, &limits, &mut r2, &mut scratch, false, &mut e2).map(|()| e2);
             prop_assert_eq!(&fast, &general, "{}", xml);
             // An error discards the repairs (the event is raw-only).
             if fast.is_ok() {
