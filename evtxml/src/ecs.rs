@@ -217,7 +217,11 @@ impl<'e> Known<'e> {
 }
 
 fn local_name(qname: &str) -> &str {
-    qname.rsplit_once(':').map_or(qname, |(_, l)| l)
+    // Names are short: a byte loop from the end, rather than a call to `memrchr`.
+    match qname.bytes().rposition(|b| b == b':') {
+        Some(i) => qname.get(i.wrapping_add(1)..).unwrap_or(qname),
+        None => qname,
+    }
 }
 
 /// The text of an element that has no child elements (`""` when empty).
@@ -461,14 +465,12 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
             None => {}
         }
     }
-    w.lit_key("ecs");
-    w.begin_object();
+    w.lit_key_object("ecs");
     w.lit_field_lit("version", ECS_VERSION);
     w.end_object();
 
     // event
-    w.lit_key("event");
-    w.begin_object();
+    w.lit_key_object("event");
     if let Some(id) = &sys.event_id {
         w.lit_field_str("code", &id.raw);
     }
@@ -489,8 +491,7 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     w.end_object();
 
     if let Some(c) = event.computer() {
-        w.lit_key("host");
-        w.begin_object();
+        w.lit_key_object("host");
         w.lit_field_str("name", c);
         w.end_object();
     }
@@ -499,16 +500,14 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
     let level = log_level(event);
     let peer = meta.and_then(|m| m.peer_addr.as_deref());
     if level.is_some() || peer.is_some() {
-        w.lit_key("log");
-        w.begin_object();
+        w.lit_key_object("log");
         match &level {
             Some(Cow::Borrowed(l)) => w.lit_field_lit("level", l),
             Some(Cow::Owned(l)) => w.lit_field_str("level", l),
             None => {}
         }
         if let Some(p) = peer {
-            w.lit_key("source");
-            w.begin_object();
+            w.lit_key_object("source");
             w.lit_field_str("address", p);
             w.end_object();
         }
@@ -525,8 +524,7 @@ pub(crate) fn render_ecs(event: &Event<'_>, meta: Option<&Metadata>, w: &mut Jso
 
     write_user(w, &en);
     if !en.group.is_empty() {
-        w.lit_key("group");
-        w.begin_object();
+        w.lit_key_object("group");
         en.group.write_fields(w);
         w.end_object();
     }
@@ -581,8 +579,7 @@ fn write_user(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.user.is_empty() && en.user_target.is_empty() && en.user_effective.is_empty() {
         return;
     }
-    w.lit_key("user");
-    w.begin_object();
+    w.lit_key_object("user");
     en.user.write_fields(w);
     for (key, acc) in [
         ("target", &en.user_target),
@@ -602,8 +599,7 @@ fn write_source(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.source_ip.is_none() && en.source_port.is_none() && en.source_domain.is_none() {
         return;
     }
-    w.lit_key("source");
-    w.begin_object();
+    w.lit_key_object("source");
     w.lit_field_opt_str("ip", en.source_ip.as_deref());
     w.lit_field_opt_u64("port", en.source_port.map(u64::from));
     w.lit_field_opt_str("domain", en.source_domain);
@@ -615,15 +611,13 @@ fn write_process(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.pid.is_none() && en.executable.is_none() && en.command_line.is_none() && !has_parent {
         return;
     }
-    w.lit_key("process");
-    w.begin_object();
+    w.lit_key_object("process");
     w.lit_field_opt_u64("pid", en.pid);
     w.lit_field_opt_str("executable", en.executable);
     w.lit_field_opt_str("name", en.executable.and_then(file_name));
     w.lit_field_opt_str("command_line", en.command_line);
     if has_parent {
-        w.lit_key("parent");
-        w.begin_object();
+        w.lit_key_object("parent");
         w.lit_field_opt_u64("pid", en.parent_pid);
         w.lit_field_opt_str("executable", en.parent_executable);
         w.lit_field_opt_str("name", en.parent_executable.and_then(file_name));
@@ -649,8 +643,7 @@ fn write_related(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if n == 0 && en.source_ip.is_none() {
         return;
     }
-    w.lit_key("related");
-    w.begin_object();
+    w.lit_key_object("related");
     if n > 0 {
         w.lit_key("user");
         w.begin_array();
@@ -683,8 +676,7 @@ const STANDARD_KEYWORDS: [(u64, &str); 8] = [
 fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en: &Enrichment<'_>) {
     let sys = &event.system;
     let ri = event.rendering_info.as_ref();
-    w.lit_key("winlog");
-    w.begin_object();
+    w.lit_key_object("winlog");
     w.lit_field_lit("api", "wineventlog");
     if let Some(t) = sys
         .time_created
@@ -758,12 +750,10 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
         let pid = x.process_id.as_ref().and_then(|n| n.value);
         let tid = x.thread_id.as_ref().and_then(|n| n.value);
         if pid.is_some() || tid.is_some() {
-            w.lit_key("process");
-            w.begin_object();
+            w.lit_key_object("process");
             w.lit_field_opt_u64("pid", pid.map(u64::from));
             if let Some(t) = tid {
-                w.lit_key("thread");
-                w.begin_object();
+                w.lit_key_object("thread");
                 w.lit_field_u64("id", u64::from(t));
                 w.end_object();
             }
@@ -771,8 +761,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
         }
     }
     if let Some(uid) = sys.security.as_ref().and_then(|s| s.user_id.as_deref()) {
-        w.lit_key("user");
-        w.begin_object();
+        w.lit_key_object("user");
         w.lit_field_str("identifier", uid);
         w.end_object();
     }
@@ -783,8 +772,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
         }
         Payload::UserData(_) => {
             if let Fields::User(e) = f {
-                w.lit_key("user_data");
-                w.begin_object();
+                w.lit_key_object("user_data");
                 w.lit_field_str("xml_name", local_name(&e.name));
                 write_children(w, &e.children, 0);
                 w.end_object();
@@ -795,8 +783,7 @@ fn write_winlog(w: &mut JsonWriter<'_>, event: &Event<'_>, f: Fields<'_, '_>, en
             write_fields(w, &d.fields);
         }
         Payload::ProcessingErrorData(p) => {
-            w.lit_key("processing_error_data");
-            w.begin_object();
+            w.lit_key_object("processing_error_data");
             if let Some(c) = &p.error_code {
                 match c.value {
                     Some(v) => w.lit_field_u64("ErrorCode", u64::from(v)),
@@ -820,13 +807,11 @@ fn write_logon(w: &mut JsonWriter<'_>, en: &Enrichment<'_>) {
     if en.logon_type.is_none() && en.logon_id.is_none() && !failure {
         return;
     }
-    w.lit_key("logon");
-    w.begin_object();
+    w.lit_key_object("logon");
     w.lit_field_opt_lit("type", en.logon_type);
     w.lit_field_opt_str("id", en.logon_id);
     if failure {
-        w.lit_key("failure");
-        w.begin_object();
+        w.lit_key_object("failure");
         w.lit_field_opt_lit("status", en.failure_status);
         w.lit_field_opt_lit("sub_status", en.failure_sub_status);
         w.lit_field_opt_str("reason", en.failure_reason);
@@ -847,27 +832,41 @@ enum Val<'e, 'a> {
 /// `ComplexData` and other children by their `Name` attribute (else their local name), then
 /// `Binary`.
 fn write_event_data(w: &mut JsonWriter<'_>, d: &EventData<'_>) {
-    // Fast path (almost every event): named items only, all distinct.
-    if d.other.is_empty() && d.items.iter().all(|i| i.name.is_some()) {
-        let keys = d
-            .items
-            .iter()
-            .filter_map(|i| i.name.as_deref())
-            .chain(d.binary.as_ref().map(|_| "Binary"));
-        let n = d
-            .items
-            .len()
+    // Fast path (almost every event): items only, with distinct keys. Unnamed items are keyed
+    // `paramN`, which no two share; they can only collide with a named item called `param…`,
+    // which sends the event to the general path.
+    if d.other.is_empty() {
+        let named = d.items.iter().filter_map(|i| i.name.as_deref());
+        let n = named
+            .clone()
+            .count()
             .saturating_add(usize::from(d.binary.is_some()));
-        if n <= PAIRWISE_MAX && !has_duplicate_keys(ExactLen(keys, n)) {
+        let unnamed = d.items.len() != n.saturating_sub(usize::from(d.binary.is_some()));
+        let keys = named.clone().chain(d.binary.as_ref().map(|_| "Binary"));
+        if n <= PAIRWISE_MAX
+            && !(unnamed && named.clone().any(|k| k.starts_with("param")))
+            && !has_duplicate_keys(ExactLen(keys, n))
+        {
             w.begin_object();
-            for item in &d.items {
-                w.field_str(item.name.as_deref().unwrap_or_default(), &item.value);
+            for (i, item) in d.items.iter().enumerate() {
+                match item.name.as_deref() {
+                    Some(name) => w.field_str(name, &item.value),
+                    None => {
+                        w.param_key(u64::try_from(i).unwrap_or(u64::MAX).saturating_add(1));
+                        w.str(&item.value);
+                    }
+                }
             }
             w.lit_field_opt_str("Binary", d.binary.as_deref());
             w.end_object();
             return;
         }
     }
+    write_event_data_general(w, d);
+}
+
+/// [`write_event_data`] for any payload: the entries collected, then written by key.
+fn write_event_data_general(w: &mut JsonWriter<'_>, d: &EventData<'_>) {
     let mut entries: Vec<(Cow<'_, str>, Val<'_, '_>)> = Vec::with_capacity(
         d.items
             .len()
@@ -982,45 +981,81 @@ fn write_entries(w: &mut JsonWriter<'_>, entries: &[(Cow<'_, str>, Val<'_, '_>)]
     }
 }
 
-/// Whether a key occurs twice: pairwise for the usual handful of keys (no allocation), sorted
-/// beyond [`PAIRWISE_MAX`] so the cost stays O(n log n).
+/// Whether a key occurs twice. Up to [`PAIRWISE_MAX`] keys (no allocation): each key's
+/// fingerprint picks one of 1024 buckets, and only a key landing in an occupied bucket is compared
+/// with the earlier keys (fingerprints first, the strings when those agree), so distinct keys,
+/// the usual case, cost a few instructions each. Beyond that, sorted: O(n log n).
 fn has_duplicate_keys<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) -> bool {
     if keys.len() <= PAIRWISE_MAX {
-        // Keys and cheap fingerprints (length and last bytes) in fixed arrays: the pairwise
-        // comparison touches the strings only when the fingerprints agree.
-        let mut arr = [""; PAIRWISE_MAX];
-        let mut fps = [0u64; PAIRWISE_MAX];
-        let mut n = 0usize;
-        for (k, (a, f)) in keys.zip(arr.iter_mut().zip(fps.iter_mut())) {
-            *a = k;
-            *f = fingerprint(k);
-            n = n.saturating_add(1);
-        }
-        let fps = fps.get(..n).unwrap_or_default();
-        let mut rest = fps;
-        let mut i = 0usize;
-        while let Some((f, later)) = rest.split_first() {
-            for (j, of) in later.iter().enumerate() {
-                if of == f {
-                    let a = arr.get(i).copied().unwrap_or_default();
-                    let b = arr
-                        .get(i.saturating_add(1).saturating_add(j))
-                        .copied()
-                        .unwrap_or_default();
-                    if a == b {
-                        return true;
-                    }
-                }
-            }
-            rest = later;
-            i = i.saturating_add(1);
-        }
-        false
+        let mut seen = KeySet::new();
+        keys.into_iter().any(|k| !seen.insert(k))
     } else {
         let mut sorted: Vec<&str> = keys.collect();
         sorted.sort_unstable();
         sorted.windows(2).any(|p| matches!(p, [a, b] if a == b))
     }
+}
+
+/// Up to [`PAIRWISE_MAX`] distinct keys, with their fingerprints and a 1024-bucket filter
+/// (see [`has_duplicate_keys`]).
+struct KeySet<'k> {
+    arr: [&'k str; PAIRWISE_MAX],
+    fps: [u64; PAIRWISE_MAX],
+    buckets: [u64; 16],
+    n: usize,
+}
+
+impl<'k> KeySet<'k> {
+    fn new() -> Self {
+        Self {
+            arr: [""; PAIRWISE_MAX],
+            fps: [0; PAIRWISE_MAX],
+            buckets: [0; 16],
+            n: 0,
+        }
+    }
+
+    /// Adds `k`: `false` when it is already there, or the set is full.
+    #[inline]
+    fn insert(&mut self, k: &'k str) -> bool {
+        let fp = fingerprint(k);
+        let h = fp.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54;
+        let word = usize::try_from(h >> 6).unwrap_or(0);
+        let bit = 1u64 << (h & 63);
+        let Some(slot) = self.buckets.get_mut(word) else {
+            return false;
+        };
+        if *slot & bit != 0 && earlier_duplicate(&self.arr, &self.fps, self.n, k, fp) {
+            return false;
+        }
+        *slot |= bit;
+        match (self.arr.get_mut(self.n), self.fps.get_mut(self.n)) {
+            (Some(a), Some(f)) => {
+                *a = k;
+                *f = fp;
+                self.n = self.n.wrapping_add(1);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether `k` (fingerprint `fp`) equals one of the first `n` keys of `arr`.
+#[cold]
+fn earlier_duplicate(arr: &[&str], fps: &[u64], n: usize, k: &str, fp: u64) -> bool {
+    arr.iter()
+        .zip(fps)
+        .take(n)
+        .any(|(a, f)| *f == fp && *a == k)
+}
+
+/// The pairwise reference for [`has_duplicate_keys`] (tests).
+#[cfg(test)]
+fn has_duplicate_keys_naive(keys: &[&str]) -> bool {
+    keys.iter()
+        .enumerate()
+        .any(|(i, k)| keys.iter().skip(i.saturating_add(1)).any(|o| o == k))
 }
 
 /// Equal keys have equal fingerprints: the length and the last eight bytes (all of them for a
@@ -1080,6 +1115,27 @@ fn write_val(w: &mut JsonWriter<'_>, val: Val<'_, '_>, depth: usize) {
 /// Writes the element children of an element as object members by local name (text nodes
 /// between elements are whitespace and dropped).
 fn write_children(w: &mut JsonWriter<'_>, children: &[Node<'_>], depth: usize) {
+    // Fast path (almost every tree): distinct names, written in order as they come (as
+    // `write_entries` writes distinct keys); at a repeated name, or too many, what was written
+    // is taken back and the general path groups them.
+    let mark = w.mark();
+    let mut seen = KeySet::new();
+    let mut distinct = true;
+    for c in children {
+        if let Node::Element(e) = c {
+            let key = local_name(&e.name);
+            if !seen.insert(key) {
+                distinct = false;
+                break;
+            }
+            w.key(key);
+            write_val(w, Val::Elem(e), depth);
+        }
+    }
+    if distinct {
+        return;
+    }
+    w.rollback(mark);
     let entries: Vec<(Cow<'_, str>, Val<'_, '_>)> = children
         .iter()
         .filter_map(|n| match n {
@@ -1122,8 +1178,7 @@ fn write_labels(w: &mut JsonWriter<'_>, m: &Metadata) {
     if labels.iter().all(|(_, v)| v.is_none()) {
         return;
     }
-    w.lit_key("labels");
-    w.begin_object();
+    w.lit_key_object("labels");
     for (k, v) in labels {
         w.field_opt_str(k, v);
     }
@@ -1139,27 +1194,22 @@ pub(crate) fn render_raw_ecs(
     w: &mut JsonWriter<'_>,
 ) {
     w.begin_object();
-    w.lit_key("ecs");
-    w.begin_object();
+    w.lit_key_object("ecs");
     w.lit_field_lit("version", ECS_VERSION);
     w.end_object();
-    w.lit_key("event");
-    w.begin_object();
+    w.lit_key_object("event");
     w.lit_field_str("kind", "pipeline_error");
     w.lit_field_str("original", raw);
     w.lit_field_opt_str("created", meta.and_then(|m| m.time_received.as_deref()));
     w.end_object();
-    w.lit_key("error");
-    w.begin_object();
+    w.lit_key_object("error");
     w.lit_field_str("type", error.kind());
     w.lit_key("message");
     w.str(&error.to_string());
     w.end_object();
     if let Some(p) = meta.and_then(|m| m.peer_addr.as_deref()) {
-        w.lit_key("log");
-        w.begin_object();
-        w.lit_key("source");
-        w.begin_object();
+        w.lit_key_object("log");
+        w.lit_key_object("source");
         w.lit_field_str("address", p);
         w.end_object();
         w.end_object();
@@ -1168,4 +1218,112 @@ pub(crate) fn render_raw_ecs(
         write_labels(w, m);
     }
     w.end_object();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_duplicate_keys, has_duplicate_keys_naive};
+    use crate::event::{DataItem, EventData};
+    use crate::json::JsonWriter;
+    use proptest::prelude::*;
+    use std::borrow::Cow;
+
+    proptest! {
+        /// `UserData` children are written the same by the fast path and the general one, with
+        /// repeated names, prefixes, nested elements and text between them.
+        #[test]
+        fn user_data_fast_path_agrees_with_general(
+            names in proptest::collection::vec("[a-c]|p:[a-c]|[a-c][0-9]", 0..40),
+            nested in any::<bool>(),
+        ) {
+            use crate::event::{Element, Node};
+            let leaf = |n: &str, t: &str| Element {
+                name: Cow::Owned(n.to_owned()),
+                children: vec![Node::Text(Cow::Owned(t.to_owned()))],
+                ..Element::default()
+            };
+            let mut children = Vec::new();
+            for (i, n) in names.iter().enumerate() {
+                children.push(Node::Text(Cow::Borrowed("\n  ")));
+                let mut e = leaf(n, &i.to_string());
+                if nested && i % 3 == 0 {
+                    e.children.push(Node::Element(leaf("a", "x")));
+                    e.children.push(Node::Element(leaf("a", "y")));
+                }
+                children.push(Node::Element(e));
+            }
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let mut wa = JsonWriter::new(&mut a);
+            wa.begin_object();
+            super::write_children(&mut wa, &children, 0);
+            wa.end_object();
+            let entries: Vec<(Cow<'_, str>, super::Val<'_, '_>)> = children
+                .iter()
+                .filter_map(|n| match n {
+                    Node::Element(e) => Some((Cow::Borrowed(super::local_name(&e.name)), super::Val::Elem(e))),
+                    Node::Text(_) => None,
+                })
+                .collect();
+            let mut wb = JsonWriter::new(&mut b);
+            wb.begin_object();
+            super::write_entries(&mut wb, &entries, 0);
+            wb.end_object();
+            prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+        }
+
+        /// `winlog.event_data` is written the same by the fast path and the general one, with
+        /// named, unnamed, repeated and `param…`-named items and a `Binary`.
+        #[test]
+        fn event_data_fast_path_agrees_with_general(
+            items in proptest::collection::vec(
+                (proptest::option::of("param[1-3]|[A-C]|Name\\\\|Binary"), "[a-z\"\\\\]{0,4}"),
+                0..40,
+            ),
+            binary in proptest::option::of("[0-9A-F]{0,4}"),
+        ) {
+            let d = EventData {
+                name: None,
+                items: items
+                    .iter()
+                    .map(|(n, v)| DataItem {
+                        name: n.as_deref().map(Cow::Borrowed),
+                        value: Cow::Borrowed(v.as_str()),
+                    })
+                    .collect(),
+                binary: binary.as_deref().map(Cow::Borrowed),
+                other: Vec::new(),
+            };
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            super::write_event_data(&mut JsonWriter::new(&mut a), &d);
+            super::write_event_data_general(&mut JsonWriter::new(&mut b), &d);
+            prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+        }
+    }
+
+    proptest! {
+        /// The bucketed check agrees with the plain pairwise one, with and without duplicates,
+        /// below and above the pairwise limit.
+        #[test]
+        fn duplicate_check_agrees_with_pairwise(
+            keys in proptest::collection::vec("[a-c]{0,3}|[A-Za-z]{5,12}|Key[0-9]{1,2}", 0..40)
+        ) {
+            let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+            prop_assert_eq!(
+                has_duplicate_keys(refs.iter().copied()),
+                has_duplicate_keys_naive(&refs)
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_check_examples() {
+        let distinct: Vec<String> = (0..32).map(|i| format!("Field{i}")).collect();
+        let refs: Vec<&str> = distinct.iter().map(String::as_str).collect();
+        assert!(!has_duplicate_keys(refs.iter().copied()));
+        let mut dup = refs.clone();
+        dup[31] = "Field3";
+        assert!(has_duplicate_keys(dup.iter().copied()));
+        assert!(has_duplicate_keys(["", "a", ""].into_iter()));
+        assert!(!has_duplicate_keys(["", "a"].into_iter()));
+    }
 }

@@ -51,6 +51,17 @@ impl<'o> JsonWriter<'o> {
         Self { out, comma: false }
     }
 
+    /// Where the writer stands, to [`rollback`](Self::rollback) to.
+    pub(crate) fn mark(&self) -> (usize, bool) {
+        (self.out.len(), self.comma)
+    }
+
+    /// Takes back what was written since `mark`.
+    pub(crate) fn rollback(&mut self, mark: (usize, bool)) {
+        self.out.truncate(mark.0);
+        self.comma = mark.1;
+    }
+
     /// The bytes written so far (including what `out` held before).
     pub fn as_bytes(&self) -> &[u8] {
         self.out
@@ -63,11 +74,24 @@ impl<'o> JsonWriter<'o> {
         }
     }
 
+    /// [`sep`](Self::sep) and the opening quote of a key or string, in one write.
+    #[inline(always)]
+    fn open_quote(&mut self) {
+        if self.comma {
+            self.out.extend_from_slice(b",\"");
+        } else {
+            self.out.push(b'"');
+        }
+    }
+
     /// `{`.
     #[inline]
     pub fn begin_object(&mut self) {
-        self.sep();
-        self.out.push(b'{');
+        if self.comma {
+            self.out.extend_from_slice(b",{");
+        } else {
+            self.out.push(b'{');
+        }
         self.comma = false;
     }
 
@@ -165,19 +189,19 @@ impl<'o> JsonWriter<'o> {
     #[inline]
     pub fn field_str(&mut self, k: &str, v: &str) {
         let (kb, vb) = (k.as_bytes(), v.as_bytes());
-        if crate::swar::find_json_escape(kb).is_none() {
+        if crate::swar::json_plain(kb) {
             // A plain key (the usual case): one reservation, the value copied as is or escaped
-            // from the first byte the scan found.
-            let at = crate::swar::find_json_escape(vb);
-            self.sep();
+            // from the first byte the scan finds.
+            let plain = crate::swar::json_plain(vb);
             self.out
                 .reserve(kb.len().saturating_add(vb.len()).saturating_add(8));
-            self.out.push(b'"');
+            self.open_quote();
             self.out.extend_from_slice(kb);
             self.out.extend_from_slice(b"\":\"");
-            match at {
-                None => self.out.extend_from_slice(vb),
-                Some(at) => escape_from(self.out, vb, at),
+            if plain {
+                self.out.extend_from_slice(vb);
+            } else {
+                escape_rest(self.out, vb);
             }
             self.out.push(b'"');
             self.comma = true;
@@ -232,12 +256,54 @@ impl JsonWriter<'_> {
             !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal key needs escaping"
         );
-        self.sep();
-        self.out.reserve(k.len().saturating_add(3));
-        self.out.push(b'"');
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        self.lit_key_run(k, b":");
         self.comma = false;
+    }
+
+    /// `"k":{` for a literal key that needs no escaping: [`lit_key`](Self::lit_key) and
+    /// [`begin_object`](JsonWriter::begin_object) in one write.
+    #[inline(always)]
+    pub(crate) fn lit_key_object(&mut self, k: &'static str) {
+        debug_assert!(
+            !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "literal key needs escaping"
+        );
+        self.lit_key_run(k, b":{");
+        self.comma = false;
+    }
+
+    /// `,"k"` (the comma when due) + `tail`, for a literal `k`: assembled in a buffer whose
+    /// length is known at compile time once inlined, and appended in one write.
+    #[inline(always)]
+    fn lit_key_run(&mut self, k: &'static str, tail: &'static [u8]) {
+        let (kb, n, t) = (k.as_bytes(), k.len(), tail.len());
+        let mut buf = [0u8; 64];
+        let total = n.wrapping_add(t).wrapping_add(3);
+        if let Some((head, Some((body, rest)))) = buf
+            .split_at_mut_checked(2)
+            .map(|(head, rest)| (head, rest.split_at_mut_checked(n)))
+            .filter(|_| total <= 64)
+        {
+            head.copy_from_slice(b",\"");
+            body.copy_from_slice(kb);
+            if let Some((q, rest)) = rest.split_first_mut() {
+                *q = b'"';
+                if let Some(d) = rest.get_mut(..t) {
+                    d.copy_from_slice(tail);
+                }
+            }
+            let run = if self.comma {
+                buf.get(..total)
+            } else {
+                buf.get(1..total)
+            };
+            self.out.extend_from_slice(run.unwrap_or_default());
+        } else {
+            self.open_quote();
+            self.out.extend_from_slice(kb);
+            self.out.push(b'"');
+            self.out.extend_from_slice(tail);
+        }
     }
 
     #[inline(always)]
@@ -246,12 +312,9 @@ impl JsonWriter<'_> {
             !k.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal key needs escaping"
         );
-        self.sep();
         self.out
-            .reserve(k.len().saturating_add(v.len()).saturating_add(5));
-        self.out.push(b'"');
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":\"");
+            .reserve(k.len().saturating_add(v.len()).saturating_add(6));
+        self.lit_key_run(k, b":\"");
         escape_body(self.out, v);
         self.out.push(b'"');
         self.comma = true;
@@ -265,9 +328,8 @@ impl JsonWriter<'_> {
             !v.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal value needs escaping"
         );
-        self.sep();
         self.out.reserve(v.len().saturating_add(2));
-        self.out.push(b'"');
+        self.open_quote();
         self.out.extend_from_slice(v.as_bytes());
         self.out.push(b'"');
         self.comma = true;
@@ -283,12 +345,7 @@ impl JsonWriter<'_> {
                 .any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "literal key or value needs escaping"
         );
-        self.sep();
-        self.out
-            .reserve(k.len().saturating_add(v.len()).saturating_add(5));
-        self.out.push(b'"');
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":\"");
+        self.lit_key_run(k, b":\"");
         self.out.extend_from_slice(v.as_bytes());
         self.out.push(b'"');
         self.comma = true;
@@ -321,19 +378,20 @@ impl JsonWriter<'_> {
     pub(crate) fn name_value_object(&mut self, name: Option<&str>, value: &str) {
         if let Some(n) = name {
             let (nb, vb) = (n.as_bytes(), value.as_bytes());
-            if crate::swar::find_json_escape(nb).is_none() {
+            if crate::swar::json_plain(nb) {
                 // A plain name (the usual case): one reservation, the value copied as is or
-                // escaped from the first byte the scan found.
-                let at = crate::swar::find_json_escape(vb);
+                // escaped from the first byte the scan finds.
+                let plain = crate::swar::json_plain(vb);
                 self.sep();
                 self.out
                     .reserve(nb.len().saturating_add(vb.len()).saturating_add(32));
                 self.out.extend_from_slice(b"{\"Name\":\"");
                 self.out.extend_from_slice(nb);
                 self.out.extend_from_slice(b"\",\"Value\":\"");
-                match at {
-                    None => self.out.extend_from_slice(vb),
-                    Some(at) => escape_from(self.out, vb, at),
+                if plain {
+                    self.out.extend_from_slice(vb);
+                } else {
+                    escape_rest(self.out, vb);
                 }
                 self.out.extend_from_slice(b"\"}");
                 self.comma = true;
@@ -352,6 +410,15 @@ impl JsonWriter<'_> {
         escape_into(self.out, value);
         self.out.push(b'}');
         self.comma = true;
+    }
+
+    /// The key `paramN` (an unnamed `EventData` item's), written without formatting.
+    pub(crate) fn param_key(&mut self, n: u64) {
+        self.sep();
+        self.out.extend_from_slice(b"\"param");
+        write_u64(self.out, n);
+        self.out.extend_from_slice(b"\":");
+        self.comma = false;
     }
 
     #[inline(always)]
@@ -384,10 +451,11 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len().saturating_add(2));
     out.push(b'"');
-    match crate::swar::find_json_escape(bytes) {
+    if crate::swar::json_plain(bytes) {
         // The usual case: nothing to escape, one copy.
-        None => out.extend_from_slice(bytes),
-        Some(at) => escape_from(out, bytes, at),
+        out.extend_from_slice(bytes);
+    } else {
+        escape_rest(out, bytes);
     }
     out.push(b'"');
 }
@@ -398,10 +466,18 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 #[inline]
 pub fn escape_body(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    match crate::swar::find_json_escape(bytes) {
-        None => out.extend_from_slice(bytes),
-        Some(at) => escape_from(out, bytes, at),
+    if crate::swar::json_plain(bytes) {
+        out.extend_from_slice(bytes);
+    } else {
+        escape_rest(out, bytes);
     }
+}
+
+/// Appends `bytes`, which need escaping somewhere, escaped.
+#[cold]
+fn escape_rest(out: &mut Vec<u8>, bytes: &[u8]) {
+    let first = crate::swar::find_json_escape(bytes).unwrap_or(bytes.len());
+    escape_from(out, bytes, first);
 }
 
 /// Appends `bytes` escaped, `first` being the offset of the first byte that needs escaping.
@@ -430,22 +506,38 @@ fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }
 
-/// Appends the escape of one byte that JSON escapes (`"`, `\\` or a control character).
+/// The letter of the two-character escape of a control character (`\n`, `\r`, `\t`,
+/// `\b`, `\f`), 0 for those written `\u00XX`.
+const SHORT_ESCAPE: [u8; 32] = {
+    let mut t = [0u8; 32];
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0a] = b'n';
+    t[0x0c] = b'f';
+    t[0x0d] = b'r';
+    t
+};
+
+/// Appends the escape of one byte that JSON escapes (`"`, `\\` or a control character):
+/// a table lookup rather than a jump on the byte.
 #[inline]
 fn escape_byte(out: &mut Vec<u8>, b: u8) {
-    match b {
-        b'"' => out.extend_from_slice(b"\\\""),
-        b'\\' => out.extend_from_slice(b"\\\\"),
-        b'\n' => out.extend_from_slice(b"\\n"),
-        b'\r' => out.extend_from_slice(b"\\r"),
-        b'\t' => out.extend_from_slice(b"\\t"),
-        0x08 => out.extend_from_slice(b"\\b"),
-        0x0c => out.extend_from_slice(b"\\f"),
-        _ => {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
-            out.push(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'));
-        }
+    let short = if b == b'"' || b == b'\\' {
+        b
+    } else {
+        SHORT_ESCAPE.get(usize::from(b)).copied().unwrap_or(0)
+    };
+    if short != 0 {
+        out.extend_from_slice(&[b'\\', short]);
+    } else {
+        out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+            HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'),
+        ]);
     }
 }
 

@@ -7,6 +7,10 @@
 //! and keeps only what the parser needs: element names with end-tag matching, attributes as raw
 //! slices, namespace declarations in scope, text and CDATA as raw slices.
 //!
+//! Offsets are positions in the input (at most `isize::MAX` bytes) plus short lengths, so they
+//! are added with `wrapping_add`: they cannot wrap, and an offset past the end only makes a
+//! `get` return `None`.
+//!
 //! Well-formedness it enforces: matching end tags, no `<` in attribute values, quoted
 //! attribute values, unique attribute names, closed comments/CDATA/PIs/tags, no DTD (reported
 //! so the caller can refuse it). References inside text and values are resolved by the caller.
@@ -39,7 +43,7 @@ impl<'a> StartTag<'a> {
             Some(i) => Self {
                 name,
                 prefix: name.get(..i).unwrap_or_default(),
-                local: name.get(i.saturating_add(1)..).unwrap_or(name),
+                local: name.get(i.wrapping_add(1)..).unwrap_or(name),
             },
             None => Self {
                 name,
@@ -50,7 +54,7 @@ impl<'a> StartTag<'a> {
     }
 
     /// A name known to have no prefix.
-    fn unprefixed(name: &'a str) -> Self {
+    pub(crate) fn unprefixed(name: &'a str) -> Self {
         Self {
             name,
             prefix: "",
@@ -341,24 +345,24 @@ impl<'a> Lexer<'a> {
             start = end;
         };
         let _ = first;
-        let after = start.saturating_add(1);
+        let after = start.wrapping_add(1);
         match self.bytes().get(after) {
             None => Err(self.eof("input ended in markup")),
             Some(b'/') => self.end_tag(start),
             Some(b'!') => {
                 let rest = self.slice(after, self.src.len());
                 if rest.starts_with("!--") {
-                    let body = after.saturating_add(3);
+                    let body = after.wrapping_add(3);
                     let end = self.find(body, "-->").ok_or(self.eof("unclosed comment"))?;
-                    self.pos = end.saturating_add(3);
+                    self.pos = end.wrapping_add(3);
                     self.next()
                 } else if rest.starts_with("![CDATA[") {
-                    let body = after.saturating_add(8);
+                    let body = after.wrapping_add(8);
                     let end = self.find(body, "]]>").ok_or(self.eof("unclosed cdata"))?;
                     if self.stack.is_empty() {
                         return Err(self.err(start, "cdata outside the root element"));
                     }
-                    self.pos = end.saturating_add(3);
+                    self.pos = end.wrapping_add(3);
                     Ok(Lex::CData(self.slice(body, end)))
                 } else if rest.starts_with("!DOCTYPE") {
                     // Refused by the caller; nothing after it is read.
@@ -375,7 +379,7 @@ impl<'a> Lexer<'a> {
                 let end = self
                     .find(after, "?>")
                     .ok_or(self.eof("unclosed processing instruction"))?;
-                self.pos = end.saturating_add(2);
+                self.pos = end.wrapping_add(2);
                 self.next()
             }
             Some(_) => self.start_tag(start),
@@ -395,12 +399,12 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let b = self.bytes();
         let (lt, clean) = self.text_end(start)?;
-        if b.get(lt.saturating_add(1)) != Some(&b'/') {
+        if b.get(lt.wrapping_add(1)) != Some(&b'/') {
             return None;
         }
-        let name_start = lt.saturating_add(2);
+        let name_start = lt.wrapping_add(2);
         let name_end = name_start.checked_add(name.len())?;
-        if b.get(name_start..name_end)? != name.as_bytes() {
+        if !crate::swar::eq_short(b.get(name_start..name_end)?, name.as_bytes()) {
             return None;
         }
         let close = self.skip_ws(name_end);
@@ -409,7 +413,7 @@ impl<'a> Lexer<'a> {
         }
         self.stack.pop();
         self.ns.truncate(ns_len);
-        self.pos = close.saturating_add(1);
+        self.pos = close.wrapping_add(1);
         Some((self.slice(start, lt), clean))
     }
 
@@ -443,21 +447,21 @@ impl<'a> Lexer<'a> {
         let end = loop {
             match b.get(i)? {
                 b' ' => {
-                    let astart = i.saturating_add(1);
+                    let astart = i.wrapping_add(1);
                     let mut j = astart;
                     while b.get(j).is_some_and(u8::is_ascii_alphabetic) {
-                        j = j.saturating_add(1);
+                        j = j.wrapping_add(1);
                     }
-                    if j == astart || b.get(j..j.saturating_add(2))? != b"=\"" {
+                    if j == astart || b.get(j..j.wrapping_add(2))? != b"=\"" {
                         return None;
                     }
                     let aname = self.slice(astart, j);
                     if aname.starts_with("xmlns") || self.attrs.iter().any(|a| a.name == aname) {
                         return None;
                     }
-                    let vstart = j.saturating_add(2);
+                    let vstart = j.wrapping_add(2);
                     let vend = crate::swar::find_value_end(b.get(vstart..)?, b'"')
-                        .map(|k| vstart.saturating_add(k))?;
+                        .map(|k| vstart.wrapping_add(k))?;
                     if b.get(vend) != Some(&b'"') {
                         return None;
                     }
@@ -466,31 +470,34 @@ impl<'a> Lexer<'a> {
                         value: self.slice(vstart, vend),
                         clean: true,
                     });
-                    i = vend.saturating_add(1);
+                    i = vend.wrapping_add(1);
                 }
                 b'/' => {
-                    if b.get(i.saturating_add(1)) != Some(&b'>') {
+                    if b.get(i.wrapping_add(1)) != Some(&b'>') {
                         return None;
                     }
-                    break i.saturating_add(2);
+                    break i.wrapping_add(2);
                 }
                 b'>' => {
-                    let content = i.saturating_add(1);
+                    let content = i.wrapping_add(1);
                     let lt2 = self.skip_ws(content);
                     if lt2.saturating_sub(content) > max_blank
-                        || b.get(lt2..lt2.saturating_add(2))? != b"</"
+                        || b.get(lt2..lt2.wrapping_add(2))? != b"</"
                     {
                         return None;
                     }
-                    let name_end = lt2.saturating_add(2).saturating_add(name.len());
-                    if b.get(lt2.saturating_add(2)..name_end)? != name.as_bytes() {
+                    let name_end = lt2.wrapping_add(2).wrapping_add(name.len());
+                    if !crate::swar::eq_short(
+                        b.get(lt2.wrapping_add(2)..name_end)?,
+                        name.as_bytes(),
+                    ) {
                         return None;
                     }
                     let close = self.skip_ws(name_end);
                     if b.get(close) != Some(&b'>') {
                         return None;
                     }
-                    break close.saturating_add(1);
+                    break close.wrapping_add(1);
                 }
                 _ => return None,
             }
@@ -507,8 +514,9 @@ impl<'a> Lexer<'a> {
     /// `<Data Name="n">text</Data>`, `<Data Name="n"/>`, `<Data>text</Data>` or `<Data/>`, with
     /// a name and text that need no resolution (see [`simple_content`](Self::simple_content)).
     /// The caller checks that unprefixed names are in the event namespace (or none):
-    /// [`default_ns`](Self::default_ns). Nothing is consumed: [`commit`](Self::commit) the
-    /// returned end offset to accept it. `None` for anything else, which the general path reads.
+    /// [`default_ns`](Self::default_ns). Nothing is consumed:
+    /// [`data_items`](Self::data_items) reads the items it accepts. `None` for anything else, which the general path reads.
+    #[inline(always)]
     pub(crate) fn peek_data_item(&self) -> Option<DataItemFast<'a>> {
         if self.close_empty.is_some() {
             return None;
@@ -516,44 +524,44 @@ impl<'a> Lexer<'a> {
         let b = self.bytes();
         let lt = self.skip_ws(self.pos);
         let rest = b.get(lt..)?;
-        if rest.first_chunk::<5>() != Some(b"<Data") {
-            return None;
-        }
-        let after = rest.get(5..)?;
-        let mut i = lt.saturating_add(5);
-        let name = match after.first()? {
-            b' ' => {
-                if after.first_chunk::<7>() != Some(b" Name=\"") {
-                    return None;
-                }
-                let r = after.get(7..)?;
-                let vstart = i.saturating_add(7);
-                let k = crate::swar::find_value_end(r, b'"')?;
-                if r.get(k) != Some(&b'"') {
-                    return None;
-                }
-                let vend = vstart.saturating_add(k);
-                i = vend.saturating_add(1);
-                Some(self.slice(vstart, vend))
+        let (name, i) = if rest.first_chunk::<12>() == Some(b"<Data Name=\"") {
+            let vstart = lt.wrapping_add(12);
+            let r = b.get(vstart..)?;
+            // A cheap search first (names are letters, digits and `_`); from whatever else it
+            // stops at, the full one (nothing before that byte is special).
+            let k = crate::swar::find_name_stop(r)?;
+            let k = if r.get(k) == Some(&b'"') {
+                k
+            } else {
+                crate::swar::find_value_end(r.get(k..)?, b'"')?.wrapping_add(k)
+            };
+            if r.get(k) != Some(&b'"') {
+                return None;
             }
-            b'>' | b'/' => None,
-            _ => return None,
+            let vend = vstart.wrapping_add(k);
+            (Some(self.slice(vstart, vend)), vend.wrapping_add(1))
+        } else if rest.first_chunk::<5>() == Some(b"<Data")
+            && matches!(rest.get(5), Some(b'>' | b'/'))
+        {
+            (None, lt.wrapping_add(5))
+        } else {
+            return None;
         };
         match b.get(i)? {
             b'/' => {
-                if b.get(i.saturating_add(1)) != Some(&b'>') {
+                if b.get(i.wrapping_add(1)) != Some(&b'>') {
                     return None;
                 }
                 return Some(DataItemFast {
                     name,
                     value: "",
-                    end: i.saturating_add(2),
+                    end: i.wrapping_add(2),
                 });
             }
             b'>' => {}
             _ => return None,
         }
-        let tstart = i.saturating_add(1);
+        let tstart = i.wrapping_add(1);
         let (tend, clean) = self.text_end(tstart)?;
         if !clean || b.get(tend..)?.first_chunk::<7>() != Some(b"</Data>") {
             return None;
@@ -561,8 +569,41 @@ impl<'a> Lexer<'a> {
         Some(DataItemFast {
             name,
             value: self.slice(tstart, tend),
-            end: tend.saturating_add(7),
+            end: tend.wrapping_add(7),
         })
+    }
+
+    /// Reads consecutive EventData items of the shape [`peek_data_item`](Self::peek_data_item)
+    /// accepts, at most `budget` of them, each with a value (and a name) of at most `max_text`
+    /// bytes (and no name when `!named_ok`), appending them to `out`. Returns how many were
+    /// read; the first item that does not qualify is left unread.
+    pub(crate) fn data_items(
+        &mut self,
+        out: &mut Vec<crate::event::DataItem<'a>>,
+        budget: usize,
+        max_text: usize,
+        named_ok: bool,
+    ) -> usize {
+        let mut n = 0usize;
+        while n < budget {
+            let Some(item) = self.peek_data_item() else {
+                break;
+            };
+            if item.value.len() > max_text
+                || item
+                    .name
+                    .is_some_and(|name| !named_ok || name.len() > max_text)
+            {
+                break;
+            }
+            self.pos = item.end;
+            out.push(crate::event::DataItem {
+                name: item.name.map(Cow::Borrowed),
+                value: Cow::Borrowed(item.value),
+            });
+            n = n.wrapping_add(1);
+        }
+        n
     }
 
     /// The start of a fast-path element after optional whitespace: an unprefixed ASCII-letter
@@ -576,15 +617,217 @@ impl<'a> Lexer<'a> {
         if b.get(lt) != Some(&b'<') {
             return None;
         }
-        let nstart = lt.saturating_add(1);
+        let nstart = lt.wrapping_add(1);
         let mut i = nstart;
         while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
-            i = i.saturating_add(1);
+            i = i.wrapping_add(1);
         }
         if i == nstart {
             return None;
         }
         Some((self.slice(nstart, i), i))
+    }
+
+    /// Fast path for the usual root start tag, after optional whitespace:
+    /// `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">` (either quote),
+    /// read as [`next`](Self::next) would read it (the declaration in scope, the element open,
+    /// its attribute in [`attrs`](Self::attrs)). `false`, with nothing consumed, for anything
+    /// else.
+    pub(crate) fn root_event(&mut self) -> bool {
+        const OPEN: &[u8; 13] = b"<Event xmlns=";
+        if self.close_empty.is_some() || !self.stack.is_empty() {
+            return false;
+        }
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        let Some(rest) = b.get(lt..) else {
+            return false;
+        };
+        let Some((open, rest)) = rest.split_first_chunk::<13>() else {
+            return false;
+        };
+        let ns = crate::EVENT_NS.as_bytes();
+        let Some((&quote, rest)) = rest.split_first() else {
+            return false;
+        };
+        if open != OPEN
+            || !matches!(quote, b'"' | b'\'')
+            || rest.get(..ns.len()) != Some(ns)
+            || rest.get(ns.len()..ns.len().wrapping_add(2)) != Some(&[quote, b'>'])
+        {
+            return false;
+        }
+        let name_start = lt.wrapping_add(1);
+        let vstart = lt.wrapping_add(14);
+        let vend = vstart.wrapping_add(ns.len());
+        self.attrs.clear();
+        self.attrs.push(RawAttr {
+            name: self.slice(name_start.wrapping_add(6), name_start.wrapping_add(11)),
+            value: self.slice(vstart, vend),
+            clean: true,
+        });
+        let ns_before = self.ns.len();
+        self.ns
+            .push(("", Cow::Borrowed(self.slice(vstart, vend)), true));
+        self.stack.push((
+            self.slice(name_start, name_start.wrapping_add(5)),
+            ns_before,
+        ));
+        self.pos = vend.wrapping_add(2);
+        true
+    }
+
+    /// Fast path for a start tag without attributes, after optional whitespace: `<name>` (an
+    /// unprefixed name), read as [`next`](Self::next) would read it. `false`, with nothing
+    /// consumed, for anything else.
+    pub(crate) fn open_plain(&mut self, name: &str) -> bool {
+        let Some(end) = self.peek_named(name) else {
+            return false;
+        };
+        if self.bytes().get(end) != Some(&b'>') {
+            return false;
+        }
+        let start = end.saturating_sub(name.len());
+        self.attrs.clear();
+        self.stack.push((self.slice(start, end), self.ns.len()));
+        self.pos = end.wrapping_add(1);
+        true
+    }
+
+    /// Whether only whitespace is left.
+    pub(crate) fn rest_is_blank(&self) -> bool {
+        self.close_empty.is_none() && self.skip_ws(self.pos) >= self.src.len()
+    }
+
+    /// Whether the next element (after optional whitespace) starts with `<` + `name` (an
+    /// unprefixed ASCII-letter name): the offset just after the name. The byte there is not
+    /// checked: the fast paths that follow require `>`, `/` or a space. Nothing is consumed.
+    #[inline]
+    pub(crate) fn peek_named(&self, name: &str) -> Option<usize> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let b = self.bytes();
+        let lt = self.skip_ws(self.pos);
+        let nstart = lt.checked_add(1)?;
+        let nend = nstart.checked_add(name.len())?;
+        if b.get(lt) != Some(&b'<') || !crate::swar::eq_short(b.get(nstart..nend)?, name.as_bytes())
+        {
+            return None;
+        }
+        Some(nend)
+    }
+
+    /// One attribute of an attribute-only element in the shape
+    /// [`attr_element_after`](Self::attr_element_after) accepts, at `i`, whose name is one of
+    /// `known`: a space, the name, `="`. Returns the index of the name in `known` and the
+    /// offset of the value; `None` for anything else.
+    #[inline]
+    pub(crate) fn known_attr_at<K>(
+        &self,
+        i: usize,
+        known: &[(&str, K)],
+    ) -> Option<(usize, usize, u8)> {
+        let b = self.bytes();
+        if b.get(i) != Some(&b' ') {
+            return None;
+        }
+        let start = i.wrapping_add(1);
+        known.iter().enumerate().find_map(|(k, (name, _))| {
+            let end = start.checked_add(name.len())?;
+            let vstart = end.checked_add(2)?;
+            let quote = match b.get(end..vstart)? {
+                b"=\"" => b'"',
+                b"='" => b'\'',
+                _ => return None,
+            };
+            crate::swar::eq_short(b.get(start..end)?, name.as_bytes()).then_some((k, vstart, quote))
+        })
+    }
+
+    /// The closing `"` of a double-quoted attribute value starting at `vstart` that needs no
+    /// resolution (as in [`attr_element_after`](Self::attr_element_after)).
+    #[inline]
+    pub(crate) fn str_value_end(&self, vstart: usize, quote: u8) -> Option<usize> {
+        let b = self.bytes();
+        let vend =
+            crate::swar::find_value_end(b.get(vstart..)?, quote).map(|k| vstart.wrapping_add(k))?;
+        (b.get(vend) == Some(&quote)).then_some(vend)
+    }
+
+    /// The closing `"` of a GUID value starting at `vstart`, where a GUID with (38 bytes) or
+    /// without (36 bytes) braces would end. The caller parses the GUID, which rejects
+    /// everything else.
+    #[inline]
+    pub(crate) fn guid_value_end(&self, vstart: usize, quote: u8) -> Option<usize> {
+        let b = self.bytes();
+        let len = if b.get(vstart) == Some(&b'{') { 38 } else { 36 };
+        let vend = vstart.checked_add(len)?;
+        (b.get(vend) == Some(&quote)).then_some(vend)
+    }
+
+    /// 1 to 19 decimal digits starting at `vstart` and ending at a `"`: its offset and the
+    /// value.
+    #[inline]
+    pub(crate) fn dec_value(&self, vstart: usize, quote: u8) -> Option<(usize, u64)> {
+        let b = self.bytes();
+        let mut j = vstart;
+        let mut v: u64 = 0;
+        while let Some(d) = b.get(j).map(|c| c.wrapping_sub(b'0')).filter(|&d| d <= 9) {
+            v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+            j = j.wrapping_add(1);
+        }
+        let n = j.saturating_sub(vstart);
+        (n > 0 && n <= 19 && b.get(j) == Some(&quote)).then_some((j, v))
+    }
+
+    /// The closing `"` of a timestamp value starting at `vstart` where
+    /// [`Timestamp::parse`](crate::Timestamp::parse)'s format would end it: 19 bytes, an
+    /// optional fraction, then `Z` or an offset. The caller parses the timestamp, which
+    /// rejects everything else.
+    #[inline]
+    pub(crate) fn time_value_end(&self, vstart: usize, quote: u8) -> Option<usize> {
+        let b = self.bytes();
+        let mut j = vstart.checked_add(19)?;
+        if b.get(j) == Some(&b'.') {
+            j = j.wrapping_add(1);
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j = j.wrapping_add(1);
+            }
+        }
+        match b.get(j)? {
+            b'Z' | b'z' => j = j.wrapping_add(1),
+            b'+' | b'-' => j = j.wrapping_add(6),
+            _ => return None,
+        }
+        (b.get(j) == Some(&quote)).then_some(j)
+    }
+
+    /// The end of an attribute-only element after its attributes, at `i`: `/>`, or `>` + at
+    /// most `max_blank` bytes of whitespace + `</name` + optional whitespace + `>` (as
+    /// [`attr_element_after`](Self::attr_element_after) accepts). The offset after it.
+    #[inline]
+    pub(crate) fn attr_element_end(&self, i: usize, name: &str, max_blank: usize) -> Option<usize> {
+        let b = self.bytes();
+        match b.get(i)? {
+            b'/' => (b.get(i.wrapping_add(1)) == Some(&b'>')).then(|| i.wrapping_add(2)),
+            b'>' => {
+                let content = i.wrapping_add(1);
+                let lt2 = self.skip_ws(content);
+                if lt2.saturating_sub(content) > max_blank
+                    || b.get(lt2..lt2.wrapping_add(2))? != b"</"
+                {
+                    return None;
+                }
+                let name_end = lt2.wrapping_add(2).wrapping_add(name.len());
+                if !crate::swar::eq_short(b.get(lt2.wrapping_add(2)..name_end)?, name.as_bytes()) {
+                    return None;
+                }
+                let close = self.skip_ws(name_end);
+                (b.get(close) == Some(&b'>')).then(|| close.wrapping_add(1))
+            }
+            _ => None,
+        }
     }
 
     /// Fast path for a value element with no attributes, once
@@ -600,27 +843,136 @@ impl<'a> Lexer<'a> {
         if b.get(i) != Some(&b'>') {
             return None;
         }
-        let text_start = i.saturating_add(1);
+        let text_start = i.wrapping_add(1);
         let (tend, clean) = self.text_end(text_start)?;
-        let close = b.get(tend.saturating_add(1)..)?.strip_prefix(b"/")?;
-        let after = close.strip_prefix(name.as_bytes())?;
+        let close = b.get(tend.wrapping_add(1)..)?.strip_prefix(b"/")?;
+        let after = close.get(name.len()..)?;
+        if !crate::swar::eq_short(close.get(..name.len())?, name.as_bytes()) {
+            return None;
+        }
         if !clean || after.first() != Some(&b'>') {
             return None;
         }
         Some(ValueElementFast {
             value: self.slice(text_start, tend),
             text_start,
-            end: tend.saturating_add(name.len()).saturating_add(3),
+            end: tend.wrapping_add(name.len()).wrapping_add(3),
         })
+    }
+
+    /// Fast path for a numeric value element, once [`peek_named`](Self::peek_named) found
+    /// `name` ending at `i`: `>` + 1 to 19 decimal digits (or, with `hex`, `0x` + 1 to 16
+    /// hexadecimal digits) + `</name>`. Returns the digits as written, their value and the
+    /// offsets of the text and just after the end tag. Nothing is consumed.
+    #[inline]
+    pub(crate) fn number_element_after(
+        &self,
+        name: &str,
+        i: usize,
+        hex: bool,
+    ) -> Option<(&'a str, u64, usize, usize)> {
+        let b = self.bytes();
+        if b.get(i) != Some(&b'>') {
+            return None;
+        }
+        let text_start = i.wrapping_add(1);
+        let mut j = text_start;
+        let mut v: u64 = 0;
+        if hex {
+            if b.get(j..j.wrapping_add(2))? != b"0x" {
+                return None;
+            }
+            j = j.wrapping_add(2);
+            let digits = j;
+            while let Some(d) = b.get(j).and_then(|&c| crate::parse::hex_digit(c)) {
+                v = v.wrapping_shl(4) | u64::from(d);
+                j = j.wrapping_add(1);
+            }
+            if j == digits || j.saturating_sub(digits) > 16 {
+                return None;
+            }
+        } else {
+            while let Some(d) = b.get(j).map(|c| c.wrapping_sub(b'0')).filter(|&d| d <= 9) {
+                v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+                j = j.wrapping_add(1);
+            }
+            if j == text_start || j.saturating_sub(text_start) > 19 {
+                return None;
+            }
+        }
+        let close = b.get(j..)?.strip_prefix(b"</")?;
+        let after = close.get(name.len()..)?;
+        if !crate::swar::eq_short(close.get(..name.len())?, name.as_bytes())
+            || after.first() != Some(&b'>')
+        {
+            return None;
+        }
+        Some((
+            self.slice(text_start, j),
+            v,
+            text_start,
+            j.wrapping_add(name.len()).wrapping_add(3),
+        ))
+    }
+
+    /// Whitespace (at least one byte) at the position, followed by `<`: the offset of the `<`,
+    /// where the text token [`next`](Self::next) would return ends. Nothing is consumed.
+    pub(crate) fn blank_before_markup(&self) -> Option<usize> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let end = self.skip_ws(self.pos);
+        (end > self.pos && self.bytes().get(end) == Some(&b'<')).then_some(end)
+    }
+
+    /// Fast path for a leaf element right at the position (no whitespace skipped):
+    /// `<name>text</name>` with a name of ASCII letters, digits and `_` (so no prefix), no
+    /// attributes, text that needs no resolution (possibly empty) and the exact end tag.
+    /// Returns the name, the text, the offset of the text and the offset after the end tag.
+    /// Nothing is consumed (see [`commit_to`](Self::commit_to)).
+    pub(crate) fn leaf_element(&self) -> Option<(&'a str, &'a str, usize, usize)> {
+        if self.close_empty.is_some() {
+            return None;
+        }
+        let b = self.bytes();
+        if b.get(self.pos) != Some(&b'<') {
+            return None;
+        }
+        let nstart = self.pos.wrapping_add(1);
+        let mut i = nstart;
+        while b
+            .get(i)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+        {
+            i = i.wrapping_add(1);
+        }
+        if i == nstart
+            || b.get(i) != Some(&b'>')
+            || !b.get(nstart).is_some_and(u8::is_ascii_alphabetic)
+        {
+            return None;
+        }
+        let name = self.slice(nstart, i);
+        let text_start = i.wrapping_add(1);
+        let (tend, clean) = self.text_end(text_start)?;
+        let close = b.get(tend..)?.strip_prefix(b"</")?;
+        let after = close.get(name.len()..)?;
+        if !clean
+            || !crate::swar::eq_short(close.get(..name.len())?, name.as_bytes())
+            || after.first() != Some(&b'>')
+        {
+            return None;
+        }
+        Some((
+            name,
+            self.slice(text_start, tend),
+            text_start,
+            tend.wrapping_add(name.len()).wrapping_add(3),
+        ))
     }
 
     /// Accepts what [`value_element_after`](Self::value_element_after) returned.
     pub(crate) fn commit_value(&mut self, item: &ValueElementFast<'a>) {
-        self.pos = item.end;
-    }
-
-    /// Accepts what [`peek_data_item`](Self::peek_data_item) returned.
-    pub(crate) fn commit(&mut self, item: &DataItemFast<'a>) {
         self.pos = item.end;
     }
 
@@ -636,7 +988,7 @@ impl<'a> Lexer<'a> {
             .and_then(|i| from.checked_add(i))?;
         if matches!(b.get(stop), Some(b'\t' | b'\n' | b'\r')) {
             // Multi-line text: the rest in one scan that TAB/LF/CR do not stop.
-            let next = stop.saturating_add(1);
+            let next = stop.wrapping_add(1);
             stop = b
                 .get(next..)
                 .and_then(crate::swar::find_text_end_multiline)
@@ -662,16 +1014,19 @@ impl<'a> Lexer<'a> {
         let b = self.bytes();
         let lt = self.skip_ws(self.pos);
         if lt.saturating_sub(self.pos) > max_len
-            || b.get(lt.saturating_add(1)) != Some(&b'/')
+            || b.get(lt.wrapping_add(1)) != Some(&b'/')
             || b.get(lt) != Some(&b'<')
         {
             return false;
         }
-        let name_start = lt.saturating_add(2);
+        let name_start = lt.wrapping_add(2);
         let Some(name_end) = name_start.checked_add(name.len()) else {
             return false;
         };
-        if b.get(name_start..name_end) != Some(name.as_bytes()) {
+        if !b
+            .get(name_start..name_end)
+            .is_some_and(|n| crate::swar::eq_short(n, name.as_bytes()))
+        {
             return false;
         }
         let close = self.skip_ws(name_end);
@@ -680,7 +1035,7 @@ impl<'a> Lexer<'a> {
         }
         self.stack.pop();
         self.ns.truncate(ns_len);
-        self.pos = close.saturating_add(1);
+        self.pos = close.wrapping_add(1);
         true
     }
 
@@ -691,7 +1046,7 @@ impl<'a> Lexer<'a> {
             if is_name_end(c) {
                 break;
             }
-            i = i.saturating_add(1);
+            i = i.wrapping_add(1);
         }
         if i >= b.len() {
             return Err(self.eof("input ended in a name"));
@@ -702,16 +1057,28 @@ impl<'a> Lexer<'a> {
         Ok((self.slice(at, i), i))
     }
 
+    #[inline]
     fn skip_ws(&self, mut i: usize) -> usize {
         let b = self.bytes();
+        if !b.get(i).is_some_and(|c| is_ws(*c)) {
+            return i;
+        }
+        // Indentation (LF and spaces) eight bytes at a time, the rest byte by byte.
+        while let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            let n = crate::swar::lf_space_prefix(u64::from_le_bytes(*w));
+            i = i.wrapping_add(n);
+            if n < 8 {
+                break;
+            }
+        }
         while b.get(i).is_some_and(|c| is_ws(*c)) {
-            i = i.saturating_add(1);
+            i = i.wrapping_add(1);
         }
         i
     }
 
     fn end_tag(&mut self, start: usize) -> Result<Lex<'a>, LexError> {
-        let (name, i) = self.name_at(start.saturating_add(2))?;
+        let (name, i) = self.name_at(start.wrapping_add(2))?;
         let i = self.skip_ws(i);
         match self.bytes().get(i) {
             Some(b'>') => {}
@@ -721,7 +1088,7 @@ impl<'a> Lexer<'a> {
         match self.stack.pop() {
             Some((open, n)) if open == name => {
                 self.ns.truncate(n);
-                self.pos = i.saturating_add(1);
+                self.pos = i.wrapping_add(1);
                 Ok(Lex::End)
             }
             Some(_) => Err(self.err(start, "mismatched end tag")),
@@ -730,7 +1097,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn start_tag(&mut self, start: usize) -> Result<Lex<'a>, LexError> {
-        let (name, mut i) = self.name_at(start.saturating_add(1))?;
+        let (name, mut i) = self.name_at(start.wrapping_add(1))?;
         self.attrs.clear();
         let ns_before = self.ns.len();
         let b = self.bytes();
@@ -742,13 +1109,13 @@ impl<'a> Lexer<'a> {
                 None => return Err(self.eof("input ended in a start tag")),
                 Some(b'>') => {
                     self.stack.push((name, ns_before));
-                    self.pos = i.saturating_add(1);
+                    self.pos = i.wrapping_add(1);
                     return Ok(Lex::Start(StartTag::new(name), false));
                 }
-                Some(b'/') => match b.get(i.saturating_add(1)) {
+                Some(b'/') => match b.get(i.wrapping_add(1)) {
                     Some(b'>') => {
                         self.close_empty = Some(ns_before);
-                        self.pos = i.saturating_add(2);
+                        self.pos = i.wrapping_add(2);
                         return Ok(Lex::Start(StartTag::new(name), true));
                     }
                     None => return Err(self.eof("input ended in a start tag")),
@@ -767,13 +1134,13 @@ impl<'a> Lexer<'a> {
                             self.err(k, "expected '=' after an attribute name")
                         });
                     }
-                    let q = self.skip_ws(k.saturating_add(1));
+                    let q = self.skip_ws(k.wrapping_add(1));
                     let quote = match b.get(q) {
                         Some(c @ (b'"' | b'\'')) => *c,
                         None => return Err(self.eof("input ended in an attribute")),
                         Some(_) => return Err(self.err(q, "unquoted attribute value")),
                     };
-                    let vstart = q.saturating_add(1);
+                    let vstart = q.wrapping_add(1);
                     let mut vend = b
                         .get(vstart..)
                         .and_then(|h| crate::swar::find_value_end(h, quote))
@@ -811,7 +1178,7 @@ impl<'a> Lexer<'a> {
                         let is_event = uri == crate::EVENT_NS;
                         self.ns.push((p, uri, is_event));
                     }
-                    i = vend.saturating_add(1);
+                    i = vend.wrapping_add(1);
                 }
             }
         }

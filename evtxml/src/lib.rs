@@ -181,6 +181,14 @@
 //! ([`events_in_body`]). `tests/differential.rs` pins the lexer to roxmltree on every corpus
 //! event, and the fuzz oracles check it never panics.
 //!
+//! In front of the general token-by-token path sit fast paths for the shapes Windows renders:
+//! the `System` fields in their usual order (numbers, GUIDs and timestamps read straight from
+//! the bytes), runs of `<Data Name="…">` items, `UserData` leaves, and the root and section
+//! tags. Each accepts only input it reads exactly as the general path would, and hands
+//! anything else (references to resolve, odd spacing, unknown attributes, values that do not
+//! parse, limits about to be hit) to the general path; a property test checks that both paths
+//! give the same event, repairs and errors.
+//!
 //! # Features
 //!
 //! - `serde` (default): [`read_canonical`], reading `canonical` JSON back (serde_json). Writing

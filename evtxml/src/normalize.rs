@@ -160,10 +160,21 @@ impl Normalizer {
     /// Normalizes one event document. Never fails and never panics.
     pub fn normalize<'a>(&mut self, xml: &'a str) -> Normalized<'a> {
         self.repairs.clear();
-        match crate::parse::parse(xml, &self.limits, &mut self.repairs, &mut self.scratch) {
-            Ok(event) if self.repairs.is_empty() => Normalized::Clean(event),
-            Ok(event) => Normalized::Recovered {
-                event,
+        // The event is parsed in the place it is returned from (it is large: no moves).
+        let mut out = Normalized::Clean(Event::default());
+        let Normalized::Clean(event) = &mut out else {
+            return out;
+        };
+        match crate::parse::parse_into(
+            xml,
+            &self.limits,
+            &mut self.repairs,
+            &mut self.scratch,
+            event,
+        ) {
+            Ok(()) if self.repairs.is_empty() => out,
+            Ok(()) => Normalized::Recovered {
+                event: core::mem::take(event),
                 repairs: core::mem::take(&mut self.repairs),
                 raw: xml,
             },

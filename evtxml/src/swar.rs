@@ -50,25 +50,44 @@ fn first(mask: u64) -> usize {
     usize::try_from(mask.trailing_zeros() / 8).unwrap_or(0)
 }
 
-/// Scans `hay` for the first byte where `hit(word)` flags, eight bytes at a time; the tail is
-/// zero-padded into one last word (a flag in the padding is not a match: the lowest flagged byte
-/// is always a real match, so a tail match would come first).
+/// Scans `hay` for the first byte where `hit(word)` flags, sixteen bytes (two words, one
+/// branch) at a time, then a last word; the tail is zero-padded into one last word (a flag in
+/// the padding is not a match: the lowest flagged byte is always a real match, so a tail match
+/// would come first).
 #[inline(always)]
 fn scan(hay: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
-    let chunks = hay.chunks_exact(8);
-    let tail = chunks.remainder();
-    for (i, c) in chunks.enumerate() {
-        let m = hit(word(c));
-        if m != 0 {
-            return Some(i.saturating_mul(8).saturating_add(first(m)));
+    let pairs = hay.chunks_exact(16);
+    let rest = pairs.remainder();
+    for (i, c) in pairs.enumerate() {
+        let (a, b) = c.split_at(8);
+        let (m0, m1) = (hit(word(a)), hit(word(b)));
+        if m0 | m1 != 0 {
+            let at = if m0 != 0 {
+                first(m0)
+            } else {
+                first(m1).wrapping_add(8)
+            };
+            return Some(i.wrapping_mul(16).wrapping_add(at));
         }
     }
+    let mut base = hay.len().saturating_sub(rest.len());
+    let tail = match rest.split_first_chunk::<8>() {
+        Some((w, tail)) => {
+            let m = hit(u64::from_le_bytes(*w));
+            if m != 0 {
+                return Some(base.wrapping_add(first(m)));
+            }
+            base = base.wrapping_add(8);
+            tail
+        }
+        None => rest,
+    };
     if tail.is_empty() {
         return None;
     }
     let m = hit(tail_word(hay, tail));
     let at = first(m);
-    (m != 0 && at < tail.len()).then(|| hay.len().saturating_sub(tail.len()).saturating_add(at))
+    (m != 0 && at < tail.len()).then(|| base.wrapping_add(at))
 }
 
 /// The first occurrence of `b` in `hay`.
@@ -122,19 +141,92 @@ fn suspicious(w: u64) -> u64 {
     odd_control(w) | zero_exact(w ^ EF)
 }
 
+/// [`suspicious`] behind a cheap test that no byte is a control character or 0xEF (the
+/// usual word: TAB/LF/CR are rare in a word), which decides most words in a few operations.
+#[inline(always)]
+fn suspicious_filtered(w: u64) -> u64 {
+    if has_less(w, 0x20) | has_zero(w ^ EF) == 0 {
+        0
+    } else {
+        suspicious(w)
+    }
+}
+
 /// The first control character other than TAB/LF/CR, or 0xEF: what may make XML text
 /// illegal (TAB/LF/CR never stop this scan, so long multi-line text is one pass).
 #[inline]
 pub(crate) fn find_suspicious(hay: &[u8]) -> Option<usize> {
-    scan(hay, suspicious)
+    scan(hay, suspicious_filtered)
 }
 
 /// [`find_text_end`] where TAB, LF and CR do not stop the scan.
 #[inline]
 pub(crate) fn find_text_end_multiline(hay: &[u8]) -> Option<usize> {
     scan(hay, |w| {
-        zero_exact(w ^ LT) | zero_exact(w ^ AMP) | suspicious(w)
+        has_zero(w ^ LT) | has_zero(w ^ AMP) | suspicious_filtered(w)
     })
+}
+
+/// The value of eight hexadecimal digits (either case), the first the most significant;
+/// `None` when one is not a hexadecimal digit.
+#[inline]
+pub(crate) fn hex8(digits: &[u8; 8]) -> Option<u32> {
+    let x = u64::from_be_bytes(*digits);
+    if x & HI != 0 {
+        return None;
+    }
+    // Bytes below 0x80: `x + (0x80 - n)` sets a byte's high bit exactly when it is >= n, with
+    // no carry into the next byte.
+    let ge = |v: u64, n: u8| v.wrapping_add(splat(0x80u8.wrapping_sub(n))) & HI;
+    let digit = ge(x, b'0') & !ge(x, b'9'.wrapping_add(1));
+    let l = x | splat(0x20);
+    let alpha = ge(l, b'a') & !ge(l, b'f'.wrapping_add(1));
+    if digit | alpha != HI {
+        return None;
+    }
+    // '0'-'9' -> 0-9, 'a'-'f'/'A'-'F' -> 1-6, + 9 for letters (bit 6 set): no carries.
+    let nib = (x & splat(0x0F)).wrapping_add((x.wrapping_shr(6) & LO).wrapping_mul(9));
+    let v = (nib.wrapping_shr(4) | nib) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_shr(8) | v) & 0x0000_FFFF_0000_FFFF;
+    let v = (v.wrapping_shr(16) | v) & 0xFFFF_FFFF;
+    u32::try_from(v).ok()
+}
+
+/// `a == b` for short slices (names) without a call to `memcmp`: two overlapping word
+/// comparisons up to 16 bytes, the library comparison beyond.
+#[inline(always)]
+pub(crate) fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 16 {
+        return a == b;
+    }
+    if let (Some(a0), Some(b0), Some(a1), Some(b1)) = (
+        a.first_chunk::<8>(),
+        b.first_chunk::<8>(),
+        a.last_chunk::<8>(),
+        b.last_chunk::<8>(),
+    ) {
+        return a0 == b0 && a1 == b1;
+    }
+    if let (Some(a0), Some(b0), Some(a1), Some(b1)) = (
+        a.first_chunk::<4>(),
+        b.first_chunk::<4>(),
+        a.last_chunk::<4>(),
+        b.last_chunk::<4>(),
+    ) {
+        return a0 == b0 && a1 == b1;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// How many of the bytes of `w` (in memory order), from the first, are LF or space.
+#[inline(always)]
+pub(crate) fn lf_space_prefix(w: u64) -> usize {
+    const SP: u64 = LO.wrapping_mul(0x20);
+    let other = !(zero_exact(w ^ SP) | zero_exact(w ^ LF)) & HI;
+    usize::try_from(other.trailing_zeros() / 8).unwrap_or(8)
 }
 
 /// `&`, a control character or 0xEF.
@@ -151,6 +243,40 @@ pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
     })
 }
 
+/// Whether `hay` has no byte a JSON string must escape ([`find_json_escape`] finds none): for
+/// up to 32 bytes, two or four overlapping words and no loop (one well-predicted branch for the short
+/// keys and values of events).
+#[inline(always)]
+pub(crate) fn json_plain(hay: &[u8]) -> bool {
+    let hit = |w: u64| has_less(w, 0x20) | has_zero(w ^ QUOTE) | has_zero(w ^ BACKSLASH);
+    let n = hay.len();
+    if n > 32 {
+        return find_json_escape(hay).is_none();
+    }
+    if n > 16 {
+        // Up to 32 bytes: the first and the last sixteen, overlapping.
+        if let (Some(a), Some(b)) = (hay.first_chunk::<16>(), hay.last_chunk::<16>()) {
+            let w = |c: &[u8; 16], i: usize| {
+                u64::from_le_bytes(
+                    c.get(i..i.wrapping_add(8))
+                        .and_then(|s| s.try_into().ok())
+                        .unwrap_or([0; 8]),
+                )
+            };
+            return hit(w(a, 0)) | hit(w(a, 8)) | hit(w(b, 0)) | hit(w(b, 8)) == 0;
+        }
+    }
+    if let (Some(a), Some(b)) = (hay.first_chunk::<8>(), hay.last_chunk::<8>()) {
+        return hit(u64::from_le_bytes(*a)) | hit(u64::from_le_bytes(*b)) == 0;
+    }
+    // Under eight bytes: padded with spaces, which need no escape.
+    let mut w = [b' '; 8];
+    if let Some(d) = w.get_mut(..n) {
+        d.copy_from_slice(hay);
+    }
+    hit(u64::from_le_bytes(w)) == 0
+}
+
 /// The first byte that may need attention in XML text: `&`, a control character (including
 /// TAB/LF/CR, which the caller re-checks) or 0xEF (the lead byte of U+FFFE/U+FFFF).
 #[cfg(test)]
@@ -163,6 +289,14 @@ pub(crate) fn find_text_special(hay: &[u8]) -> Option<usize> {
 #[inline]
 pub(crate) fn find_text_end(hay: &[u8]) -> Option<usize> {
     scan(hay, |w| has_zero(w ^ LT) | text_special(w))
+}
+
+/// The first byte below `0`, a `<`, or a non-ASCII byte: a superset of what ends a plain name
+/// in double quotes (`"`, `&`, `<`, control characters, 0xEF) in three cheap tests, for
+/// names made of letters, digits and `_`. The caller re-checks the byte found.
+#[inline]
+pub(crate) fn find_name_stop(hay: &[u8]) -> Option<usize> {
+    scan(hay, |w| has_less(w, 0x30) | has_zero(w ^ LT) | (w & HI))
 }
 
 /// The end of an attribute value (`quote`), a `<`, or the first byte [`find_text_special`]
@@ -188,6 +322,133 @@ pub(crate) fn find_value_end(hay: &[u8], quote: u8) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Every search agrees with a plain one on any bytes, at every length and alignment
+        /// (two-word steps, the last word, the padded tail).
+        #[test]
+        fn searches_agree_with_plain_ones(
+            v in proptest::collection::vec(proptest::sample::select(
+                vec![0u8, 5, b'\t', b'\n', b'\r', b' ', b'"', b'&', b'\'', b'<', b'\\', b'a', 0x7f, 0x80, 0xbf, 0xef, 0xff]
+            ), 0..80),
+            skip in 0usize..8,
+        ) {
+            let v = v.get(skip.min(v.len())..).unwrap_or_default();
+            let odd = |x: u8| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r')) || x == 0xEF;
+            proptest::prop_assert_eq!(find_byte(v, b'<'), v.iter().position(|&x| x == b'<'));
+            proptest::prop_assert_eq!(find_byte(v, b'&'), v.iter().position(|&x| x == b'&'));
+            proptest::prop_assert_eq!(
+                find_json_escape(v),
+                v.iter().position(|&x| x < 0x20 || x == b'"' || x == b'\\')
+            );
+            proptest::prop_assert_eq!(
+                json_plain(v),
+                !v.iter().any(|&x| x < 0x20 || x == b'"' || x == b'\\')
+            );
+            proptest::prop_assert_eq!(
+                find_text_end(v),
+                v.iter().position(|&x| x < 0x20 || x == b'&' || x == 0xEF || x == b'<')
+            );
+            proptest::prop_assert_eq!(
+                find_text_end_multiline(v),
+                v.iter().position(|&x| odd(x) || x == b'&' || x == b'<')
+            );
+            proptest::prop_assert_eq!(find_suspicious(v), v.iter().position(|&x| odd(x)));
+            proptest::prop_assert_eq!(
+                find_name_stop(v),
+                v.iter().position(|&x| x < 0x30 || x == b'<' || x >= 0x80)
+            );
+            for q in [b'"', b'\''] {
+                proptest::prop_assert_eq!(
+                    find_value_end(v, q),
+                    v.iter().position(|&x| x < 0x20 || x == b'&' || x == 0xEF || x == b'<' || x == q)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hex8_matches_from_str_radix() {
+        for s in [
+            "00000000",
+            "ffffffff",
+            "FFFFFFFF",
+            "0123abcd",
+            "89ABcdEF",
+            "5770385F",
+            "0000000g",
+            "/0000000",
+            ":0000000",
+            "@0000000",
+            "G0000000",
+            "`0000000",
+            "0000000\u{7f}",
+            " 1234567",
+            "+1234567",
+            "-1234567",
+        ] {
+            let b: [u8; 8] = s.as_bytes().try_into().unwrap();
+            let want = if s.bytes().all(|c| c.is_ascii_hexdigit()) {
+                u32::from_str_radix(s, 16).ok()
+            } else {
+                None
+            };
+            assert_eq!(hex8(&b), want, "{s}");
+        }
+        for c in 0..=255u8 {
+            let mut b = *b"12345678";
+            for i in 0..8 {
+                let saved = b[i];
+                b[i] = c;
+                let want = if c.is_ascii_hexdigit() {
+                    u32::from_str_radix(std::str::from_utf8(&b).unwrap(), 16).ok()
+                } else {
+                    None
+                };
+                assert_eq!(hex8(&b), want, "{b:?}");
+                b[i] = saved;
+            }
+        }
+    }
+
+    #[test]
+    fn eq_short_is_equality() {
+        let words: [&[u8]; 9] = [
+            b"",
+            b"a",
+            b"ab",
+            b"abc",
+            b"Data",
+            b"EventID",
+            b"Provider",
+            b"EventRecordID",
+            b"ProcessingErrorData",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(eq_short(a, b), a == b);
+                for i in 0..a.len() {
+                    let mut c = a.to_vec();
+                    c[i] ^= 1;
+                    assert!(!eq_short(&c, a));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lf_space_prefix_counts() {
+        for (s, n) in [
+            (b"        ", 8),
+            (b"\n    <Da", 5),
+            (b"<Data Na", 0),
+            (b" \t      ", 1),
+            (b"\r\n      ", 0),
+            (b"\n\n\n\n\n\n\n\xa0", 7),
+        ] {
+            assert_eq!(lf_space_prefix(u64::from_le_bytes(*s)), n, "{s:?}");
+        }
+    }
 
     #[test]
     fn agrees_with_a_plain_search() {
@@ -241,7 +502,7 @@ mod tests {
             }
         }
         // Every position of a match, every byte value around it.
-        for len in 0..20 {
+        for len in 0..40 {
             for at in 0..len {
                 for other in [0u8, 0x1f, 0x20, 0x7f, 0x80, 0xfe, 0xff] {
                     let mut v = vec![other; len];

@@ -36,9 +36,19 @@ fn digits(s: &[u8]) -> Option<u32> {
     Some(v)
 }
 
-fn two(s: &[u8], at: usize) -> Option<u8> {
-    u8::try_from(digits(s.get(at..at.checked_add(2)?)?)?).ok()
-}
+/// `10^(9 - n)`: the scale of an `n`-digit fraction in nanoseconds.
+const FRACTION_SCALE: [u32; 10] = [
+    1_000_000_000,
+    100_000_000,
+    10_000_000,
+    1_000_000,
+    100_000,
+    10_000,
+    1_000,
+    100,
+    10,
+    1,
+];
 
 impl Timestamp {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`.
@@ -49,18 +59,49 @@ impl Timestamp {
     /// ```
     pub fn parse(s: &str) -> Option<Self> {
         let b = s.as_bytes();
-        let year = u16::try_from(digits(b.get(0..4)?)?).ok()?;
-        if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(13) != Some(&b':') {
+        // The fixed 19-byte head as an array: every digit and separator at a known offset.
+        let (head, _) = b.split_first_chunk::<19>()?;
+        let &[
+            y0,
+            y1,
+            y2,
+            y3,
+            d4,
+            m0,
+            m1,
+            d7,
+            a0,
+            a1,
+            t10,
+            h0,
+            h1,
+            c13,
+            i0,
+            i1,
+            c16,
+            s0,
+            s1,
+        ] = head;
+        if d4 != b'-'
+            || d7 != b'-'
+            || c13 != b':'
+            || c16 != b':'
+            || !matches!(t10, b'T' | b't' | b' ')
+        {
             return None;
         }
-        if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(16) != Some(&b':') {
-            return None;
-        }
-        let month = two(b, 5)?;
-        let day = two(b, 8)?;
-        let hour = two(b, 11)?;
-        let minute = two(b, 14)?;
-        let second = two(b, 17)?;
+        let pair = |a: u8, b: u8| -> Option<u8> {
+            let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+            (a <= 9 && b <= 9).then(|| a.wrapping_mul(10).wrapping_add(b))
+        };
+        let year = u16::from(pair(y0, y1)?)
+            .wrapping_mul(100)
+            .wrapping_add(u16::from(pair(y2, y3)?));
+        let month = pair(m0, m1)?;
+        let day = pair(a0, a1)?;
+        let hour = pair(h0, h1)?;
+        let minute = pair(i0, i1)?;
+        let second = pair(s0, s1)?;
         if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
             return None;
         }
@@ -71,18 +112,23 @@ impl Timestamp {
         let mut nanos: u32 = 0;
         let mut frac_digits: u8 = 0;
         if let Some((b'.', tail)) = rest.split_first() {
-            let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+            // At most nine digits; a tenth makes it invalid.
+            let mut v: u32 = 0;
+            let mut n = 0usize;
+            for &c in tail.iter().take(10) {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
+                    break;
+                }
+                v = v.wrapping_mul(10).wrapping_add(u32::from(d));
+                n = n.wrapping_add(1);
+            }
             if n == 0 || n > 9 {
                 return None;
             }
-            let (frac, after) = tail.split_at_checked(n)?;
-            let mut v = digits(frac)?;
-            for _ in n..9 {
-                v = v.checked_mul(10)?;
-            }
-            nanos = v;
+            nanos = v.checked_mul(*FRACTION_SCALE.get(n)?)?;
             frac_digits = u8::try_from(n).ok()?;
-            rest = after;
+            rest = tail.get(n..)?;
         }
         let offset_minutes = match rest {
             [b'Z' | b'z'] => 0,
@@ -199,6 +245,94 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn two_ref(s: &[u8], at: usize) -> Option<u8> {
+        u8::try_from(digits(s.get(at..at.checked_add(2)?)?)?).ok()
+    }
+
+    /// The parser as it was before the digit arithmetic was inlined (the reference).
+    fn parse_reference(s: &str) -> Option<Timestamp> {
+        let b = s.as_bytes();
+        let year = u16::try_from(digits(b.get(0..4)?)?).ok()?;
+        if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(13) != Some(&b':') {
+            return None;
+        }
+        if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(16) != Some(&b':') {
+            return None;
+        }
+        let month = two_ref(b, 5)?;
+        let day = two_ref(b, 8)?;
+        let hour = two_ref(b, 11)?;
+        let minute = two_ref(b, 14)?;
+        let second = two_ref(b, 17)?;
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+            return None;
+        }
+        if second > 60 {
+            return None;
+        }
+        let mut rest = b.get(19..)?;
+        let mut nanos: u32 = 0;
+        let mut frac_digits: u8 = 0;
+        if let Some((b'.', tail)) = rest.split_first() {
+            let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 || n > 9 {
+                return None;
+            }
+            let (frac, after) = tail.split_at_checked(n)?;
+            let mut v = digits(frac)?;
+            for _ in n..9 {
+                v = v.checked_mul(10)?;
+            }
+            nanos = v;
+            frac_digits = u8::try_from(n).ok()?;
+            rest = after;
+        }
+        let offset_minutes = match rest {
+            [b'Z' | b'z'] => 0,
+            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+                let h = i16::try_from(digits(&[*h1, *h2])?).ok()?;
+                let m = i16::try_from(digits(&[*m1, *m2])?).ok()?;
+                let total = h.checked_mul(60)?.checked_add(m)?;
+                if *sign == b'-' {
+                    total.checked_neg()?
+                } else {
+                    total
+                }
+            }
+            _ => return None,
+        };
+        Some(Timestamp {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanos,
+            frac_digits,
+            offset_minutes,
+        })
+    }
+
+    proptest! {
+        /// The parser agrees with its reference on timestamps and on near misses.
+        #[test]
+        fn parse_agrees_with_reference(
+            t in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,11})?(Z|z|[+-][0-9]{2}:[0-9]{2})",
+            at in 0usize..36,
+            c in any::<char>(),
+        ) {
+            prop_assert_eq!(Timestamp::parse(&t), parse_reference(&t));
+            let mut m: Vec<char> = t.chars().collect();
+            if let Some(slot) = m.get_mut(at) {
+                *slot = c;
+            }
+            let m: String = m.into_iter().collect();
+            prop_assert_eq!(Timestamp::parse(&m), parse_reference(&m));
+        }
+    }
 
     #[test]
     fn precision_and_offsets() {

@@ -51,8 +51,7 @@ pub(crate) fn write(
     match &event.payload {
         Payload::None => {}
         Payload::EventData(d) => {
-            w.lit_key("EventData");
-            w.begin_object();
+            w.lit_key_object("EventData");
             w.lit_field_opt_str("Name", d.name.as_deref());
             w.lit_key("Data");
             items(&d.items, w);
@@ -69,8 +68,7 @@ pub(crate) fn write(
             items(&d.fields, w);
         }
         Payload::ProcessingErrorData(p) => {
-            w.lit_key("ProcessingErrorData");
-            w.begin_object();
+            w.lit_key_object("ProcessingErrorData");
             field_num(w, "ErrorCode", p.error_code.as_ref());
             w.lit_field_opt_str("DataItemName", p.data_item_name.as_deref());
             w.lit_field_opt_str("EventPayload", p.event_payload.as_deref());
@@ -83,8 +81,7 @@ pub(crate) fn write(
     }
     elements_field("Other", &event.other, w);
     if let Some(repairs) = repairs {
-        w.lit_key("Normalization");
-        w.begin_object();
+        w.lit_key_object("Normalization");
         w.lit_field_str("Status", "recovered");
         w.lit_key("Repairs");
         w.begin_array();
@@ -114,11 +111,9 @@ pub(crate) fn write_raw(
     w: &mut JsonWriter<'_>,
 ) {
     w.begin_object();
-    w.lit_key("Normalization");
-    w.begin_object();
+    w.lit_key_object("Normalization");
     w.lit_field_str("Status", "raw_only");
-    w.lit_key("Error");
-    w.begin_object();
+    w.lit_key_object("Error");
     w.lit_field_str("Kind", error.kind());
     w.lit_field_str("Message", &error.to_string());
     w.end_object();
@@ -133,8 +128,7 @@ pub(crate) fn write_raw(
 fn system(s: &System<'_>, w: &mut JsonWriter<'_>) {
     w.begin_object();
     if let Some(p) = &s.provider {
-        w.lit_key("Provider");
-        w.begin_object();
+        w.lit_key_object("Provider");
         w.lit_field_opt_str("Name", p.name.as_deref());
         field_guid(w, "Guid", p.guid.as_ref());
         w.lit_field_opt_str("EventSourceName", p.event_source_name.as_deref());
@@ -150,8 +144,7 @@ fn system(s: &System<'_>, w: &mut JsonWriter<'_>) {
         w.lit_field_str("Keywords", &k.raw);
     }
     if let Some(t) = &s.time_created {
-        w.lit_key("TimeCreated");
-        w.begin_object();
+        w.lit_key_object("TimeCreated");
         if let Some(st) = &t.system_time {
             w.lit_field_str("SystemTime", &st.raw);
         }
@@ -160,15 +153,13 @@ fn system(s: &System<'_>, w: &mut JsonWriter<'_>) {
     }
     field_num(w, "EventRecordID", s.event_record_id.as_ref());
     if let Some(c) = &s.correlation {
-        w.lit_key("Correlation");
-        w.begin_object();
+        w.lit_key_object("Correlation");
         field_guid(w, "ActivityID", c.activity_id.as_ref());
         field_guid(w, "RelatedActivityID", c.related_activity_id.as_ref());
         w.end_object();
     }
     if let Some(e) = &s.execution {
-        w.lit_key("Execution");
-        w.begin_object();
+        w.lit_key_object("Execution");
         field_num(w, "ProcessID", e.process_id.as_ref());
         field_num(w, "ThreadID", e.thread_id.as_ref());
         field_num(w, "ProcessorID", e.processor_id.as_ref());
@@ -182,8 +173,7 @@ fn system(s: &System<'_>, w: &mut JsonWriter<'_>) {
     w.lit_field_opt_str("Computer", s.computer.as_deref());
     w.lit_field_opt_str("Container", s.container.as_deref());
     if let Some(sec) = &s.security {
-        w.lit_key("Security");
-        w.begin_object();
+        w.lit_key_object("Security");
         w.lit_field_opt_str("UserID", sec.user_id.as_deref());
         w.end_object();
     }
@@ -265,8 +255,7 @@ fn element(e: &Element<'_>, w: &mut JsonWriter<'_>) {
 }
 
 fn metadata(m: &Metadata, w: &mut JsonWriter<'_>) {
-    w.lit_key("Metadata");
-    w.begin_object();
+    w.lit_key_object("Metadata");
     w.lit_field_opt_str("PeerAddress", m.peer_addr.as_deref());
     w.lit_field_opt_str("Principal", m.principal.as_deref());
     w.lit_field_opt_str("Client", m.client.as_deref());
@@ -278,8 +267,7 @@ fn metadata(m: &Metadata, w: &mut JsonWriter<'_>) {
         || m.client_revision.is_some()
         || m.server_revision.is_some()
     {
-        w.lit_key("Subscription");
-        w.begin_object();
+        w.lit_key_object("Subscription");
         w.lit_field_opt_str("Name", m.subscription_name.as_deref());
         w.lit_field_opt_str("Uuid", m.subscription_uuid.as_deref());
         w.lit_field_opt_str("Version", m.subscription_version.as_deref());

@@ -221,18 +221,8 @@ pub fn present(value: &str) -> Option<&str> {
 /// assert_eq!(parse_number("0x1ffffffffffffffff"), None);
 /// ```
 pub fn parse_number(value: &str) -> Option<u64> {
-    let t = trim(value);
-    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        u64::from_str_radix(hex, 16).ok()
-    } else {
-        if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        t.parse().ok()
-    }
+    // `0x`/`0X` and hexadecimal digits, or decimal digits, in one pass with overflow checks.
+    crate::parse::hex64(trim(value))
 }
 
 /// [`parse_number`] limited to 32 bits (status codes, logon types, ...).
@@ -404,5 +394,37 @@ mod tests {
         );
         assert_eq!(parse_ip(""), None);
         assert_eq!(parse_ip("%"), None);
+    }
+}
+
+#[cfg(test)]
+mod parse_number_tests {
+    use super::{parse_number, trim};
+    use proptest::prelude::*;
+
+    /// [`parse_number`] as written before it used the parser's one-pass number reader.
+    fn parse_number_reference(value: &str) -> Option<u64> {
+        let t = trim(value);
+        if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            u64::from_str_radix(hex, 16).ok()
+        } else {
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            t.parse().ok()
+        }
+    }
+
+    proptest! {
+        /// The one-pass reader agrees with the reference on numbers, overflows and near misses.
+        #[test]
+        fn parse_number_agrees_with_reference(
+            s in "[ \\t]{0,2}(0[xX])?[0-9a-fA-F+-]{0,22}[ \\t]{0,2}|[0-9]{18,22}|0x[0-9a-f]{15,18}"
+        ) {
+            prop_assert_eq!(parse_number(&s), parse_number_reference(&s));
+        }
     }
 }
