@@ -196,10 +196,10 @@ impl<'o> JsonWriter<'o> {
             self.out
                 .reserve(kb.len().saturating_add(vb.len()).saturating_add(8));
             self.open_quote();
-            self.out.extend_from_slice(kb);
+            append(self.out, kb);
             self.out.extend_from_slice(b"\":\"");
             if plain {
-                self.out.extend_from_slice(vb);
+                append(self.out, vb);
             } else {
                 escape_rest(self.out, vb);
             }
@@ -303,7 +303,7 @@ impl JsonWriter<'_> {
             }
         } else {
             self.open_quote();
-            self.out.extend_from_slice(kb);
+            append(self.out, kb);
             self.out.push(b'"');
             self.out.extend_from_slice(tail);
         }
@@ -333,7 +333,7 @@ impl JsonWriter<'_> {
         );
         self.out.reserve(v.len().saturating_add(2));
         self.open_quote();
-        self.out.extend_from_slice(v.as_bytes());
+        append(self.out, v.as_bytes());
         self.out.push(b'"');
         self.comma = true;
     }
@@ -349,7 +349,7 @@ impl JsonWriter<'_> {
             "literal key or value needs escaping"
         );
         self.lit_key_run(k, b":\"");
-        self.out.extend_from_slice(v.as_bytes());
+        append(self.out, v.as_bytes());
         self.out.push(b'"');
         self.comma = true;
     }
@@ -389,10 +389,10 @@ impl JsonWriter<'_> {
                 self.out
                     .reserve(nb.len().saturating_add(vb.len()).saturating_add(32));
                 self.out.extend_from_slice(b"{\"Name\":\"");
-                self.out.extend_from_slice(nb);
+                append(self.out, nb);
                 self.out.extend_from_slice(b"\",\"Value\":\"");
                 if plain {
-                    self.out.extend_from_slice(vb);
+                    append(self.out, vb);
                 } else {
                     escape_rest(self.out, vb);
                 }
@@ -432,6 +432,39 @@ impl JsonWriter<'_> {
     }
 }
 
+/// Appends `b` to `out` like `extend_from_slice`, but for up to 32 bytes with at most two
+/// copies of a length fixed at compile time (overlapping when `b` is shorter than twice their
+/// size) and a truncation, so that the many short keys and values of an event do not each go
+/// through `memcpy`'s size dispatch. Longer slices take `extend_from_slice`.
+#[inline(always)]
+pub(crate) fn append(out: &mut Vec<u8>, b: &[u8]) {
+    let n = b.len();
+    let end = out.len().wrapping_add(n);
+    if n >= 16 {
+        if let (true, Some(h), Some(t)) = (n <= 32, b.first_chunk::<16>(), b.last_chunk::<16>()) {
+            out.extend_from_slice(h);
+            out.truncate(end.wrapping_sub(16));
+            out.extend_from_slice(t);
+        } else {
+            out.extend_from_slice(b);
+        }
+    } else if let (Some(h), Some(t)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        out.extend_from_slice(h);
+        out.truncate(end.wrapping_sub(8));
+        out.extend_from_slice(t);
+    } else if let (Some(h), Some(t)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        out.extend_from_slice(h);
+        out.truncate(end.wrapping_sub(4));
+        out.extend_from_slice(t);
+    } else if let Some(&first) = b.first() {
+        // 1 to 3 bytes: the first, middle and last bytes cover them all.
+        let mid = b.get(n / 2).copied().unwrap_or(first);
+        let last = b.last().copied().unwrap_or(first);
+        out.extend_from_slice(&[first, mid, last]);
+        out.truncate(end);
+    }
+}
+
 fn write_u64(out: &mut Vec<u8>, mut v: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
@@ -456,7 +489,7 @@ pub fn escape_into(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     if crate::swar::json_plain(bytes) {
         // The usual case: nothing to escape, one copy.
-        out.extend_from_slice(bytes);
+        append(out, bytes);
     } else {
         escape_rest(out, bytes);
     }
@@ -470,7 +503,7 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 pub fn escape_body(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     if crate::swar::json_plain(bytes) {
-        out.extend_from_slice(bytes);
+        append(out, bytes);
     } else {
         escape_rest(out, bytes);
     }
@@ -491,7 +524,7 @@ fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
     if bytes.len() <= SHORT_ESCAPED {
         // Short values with escapes (Windows paths: a backslash every few bytes) go byte by
         // byte: cheaper than a scan and a `memcpy` call per run between backslashes.
-        out.extend_from_slice(bytes.get(..first).unwrap_or_default());
+        append(out, bytes.get(..first).unwrap_or_default());
         out.reserve(bytes.len().saturating_sub(first).saturating_add(8));
         for &b in bytes.get(first..).unwrap_or_default() {
             if b < 0x20 || b == b'"' || b == b'\\' {
@@ -504,8 +537,9 @@ fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
     }
     let mut start = 0;
     let mut at = first;
+    out.reserve(bytes.len().saturating_add(16));
     loop {
-        out.extend_from_slice(bytes.get(start..at).unwrap_or_default());
+        append(out, bytes.get(start..at).unwrap_or_default());
         let mut i = at;
         while let Some(&b) = bytes.get(i) {
             if !(b < 0x20 || b == b'"' || b == b'\\') {
@@ -520,7 +554,7 @@ fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
             None => break,
         }
     }
-    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+    append(out, bytes.get(start..).unwrap_or_default());
 }
 
 /// Up to this length, [`escape_from`] copies byte by byte.
@@ -591,5 +625,26 @@ mod tests {
         let mut out = Vec::new();
         JsonWriter::new(&mut out).i64(i64::MIN);
         assert_eq!(String::from_utf8(out).unwrap(), i64::MIN.to_string());
+    }
+
+    proptest::proptest! {
+        /// `append` writes what `extend_from_slice` writes, at every length (the fixed-size
+        /// copies overlap differently at each) and after any existing content; the escapers
+        /// built on it agree with serde_json.
+        #[test]
+        fn append_agrees_with_extend_from_slice(
+            prefix in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+            b in proptest::collection::vec(proptest::num::u8::ANY, 0..80),
+            s in "[a-z\\\\\"\r\n\u{1}é ]{0,120}",
+        ) {
+            let mut fast = prefix.clone();
+            append(&mut fast, &b);
+            let mut plain = prefix;
+            plain.extend_from_slice(&b);
+            proptest::prop_assert_eq!(fast, plain);
+            let mut out = Vec::new();
+            escape_into(&mut out, &s);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
+        }
     }
 }
