@@ -525,12 +525,27 @@ fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
         // Short values with escapes (Windows paths: a backslash every few bytes) go byte by
         // byte: cheaper than a scan and a `memcpy` call per run between backslashes.
         append(out, bytes.get(..first).unwrap_or_default());
-        out.reserve(bytes.len().saturating_sub(first).saturating_add(8));
-        for &b in bytes.get(first..).unwrap_or_default() {
-            if b < 0x20 || b == b'"' || b == b'\\' {
-                escape_byte(out, b);
-            } else {
-                out.push(b);
+        out.reserve(bytes.len().saturating_sub(first).saturating_add(16));
+        let mut rest = bytes.get(first..).unwrap_or_default();
+        // `rest` starts with a byte to escape: escape it, then copy the plain bytes after it
+        // a word at a time, up to the next byte to escape.
+        while let Some((&b, tail)) = rest.split_first() {
+            escape_byte(out, b);
+            rest = tail;
+            loop {
+                let k = match rest.first_chunk::<8>() {
+                    Some(w) => crate::swar::json_escape_in_word(*w),
+                    None => rest
+                        .iter()
+                        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+                        .unwrap_or(rest.len()),
+                };
+                let (plain, after) = rest.split_at_checked(k).unwrap_or((rest, &[]));
+                append(out, plain);
+                rest = after;
+                if k < 8 {
+                    break;
+                }
             }
         }
         return;

@@ -243,6 +243,15 @@ pub(crate) fn find_json_escape(hay: &[u8]) -> Option<usize> {
     })
 }
 
+/// The offset of the first byte of the eight in `w` that a JSON string must escape, 8 if none.
+#[inline(always)]
+pub(crate) fn json_escape_in_word(w: [u8; 8]) -> usize {
+    let x = u64::from_le_bytes(w);
+    let m = has_less(x, 0x20) | has_zero(x ^ QUOTE) | has_zero(x ^ BACKSLASH);
+    // No flag: 64 trailing zeros, so 8.
+    usize::try_from(m.trailing_zeros() / 8).unwrap_or(8)
+}
+
 /// Whether `hay` has no byte a JSON string must escape ([`find_json_escape`] finds none): for
 /// up to 32 bytes, two or four overlapping words and no loop (one well-predicted branch for the short
 /// keys and values of events).
@@ -341,6 +350,12 @@ mod tests {
                 find_json_escape(v),
                 v.iter().position(|&x| x < 0x20 || x == b'"' || x == b'\\')
             );
+            if let Some(w) = v.first_chunk::<8>() {
+                proptest::prop_assert_eq!(
+                    json_escape_in_word(*w),
+                    w.iter().position(|&x| x < 0x20 || x == b'"' || x == b'\\').unwrap_or(8)
+                );
+            }
             proptest::prop_assert_eq!(
                 json_plain(v),
                 !v.iter().any(|&x| x < 0x20 || x == b'"' || x == b'\\')
