@@ -478,7 +478,7 @@ fn write_u64(out: &mut Vec<u8>, mut v: u64) {
             break;
         }
     }
-    out.extend_from_slice(buf.get(i..).unwrap_or_default());
+    append(out, buf.get(i..).unwrap_or_default());
 }
 
 /// Appends `s` as a quoted JSON string.

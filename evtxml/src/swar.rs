@@ -278,12 +278,17 @@ pub(crate) fn json_plain(hay: &[u8]) -> bool {
     if let (Some(a), Some(b)) = (hay.first_chunk::<8>(), hay.last_chunk::<8>()) {
         return hit(u64::from_le_bytes(*a)) | hit(u64::from_le_bytes(*b)) == 0;
     }
-    // Under eight bytes: padded with spaces, which need no escape.
-    let mut w = [b' '; 8];
-    if let Some(d) = w.get_mut(..n) {
-        d.copy_from_slice(hay);
+    // Four to seven bytes: the first and the last four, overlapping, in one word.
+    if let (Some(a), Some(b)) = (hay.first_chunk::<4>(), hay.last_chunk::<4>()) {
+        let w = u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32;
+        return hit(w) == 0;
     }
-    hit(u64::from_le_bytes(w)) == 0
+    // Under four bytes: the first, middle and last bytes cover them all; spaces (which need no
+    // escape) fill the rest of the word.
+    let (first, mid, last) = (hay.first(), hay.get(n / 2), hay.last());
+    let w = [first, mid, last].map(|b| b.copied().unwrap_or(b' '));
+    let [a, b, c] = w;
+    hit(u64::from_le_bytes([a, b, c, b' ', b' ', b' ', b' ', b' '])) == 0
 }
 
 /// The first byte that may need attention in XML text: `&`, a control character (including
