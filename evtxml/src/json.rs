@@ -517,13 +517,15 @@ fn escape_rest(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// Appends `bytes` escaped, `first` being the offset of the first byte that needs escaping.
-/// Runs of bytes that need escaping (`\r\n\t` in messages) are escaped byte by byte; the plain
-/// runs between them are found with one scan each and copied in one piece.
+/// Short values go a word at a time (see [`SHORT_ESCAPED`]); in longer ones, runs of bytes that
+/// need escaping (`\r\n\t` in messages) are escaped byte by byte and the plain runs between
+/// them are found with one scan each and copied in one piece.
 #[cold]
 fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
     if bytes.len() <= SHORT_ESCAPED {
-        // Short values with escapes (Windows paths: a backslash every few bytes) go byte by
-        // byte: cheaper than a scan and a `memcpy` call per run between backslashes.
+        // Short values with escapes (Windows paths: a backslash every few bytes): after each
+        // escaped byte, the plain bytes are checked and copied a word at a time, cheaper than a
+        // scan per run between backslashes.
         append(out, bytes.get(..first).unwrap_or_default());
         out.reserve(bytes.len().saturating_sub(first).saturating_add(16));
         let mut rest = bytes.get(first..).unwrap_or_default();
@@ -572,7 +574,7 @@ fn escape_from(out: &mut Vec<u8>, bytes: &[u8], first: usize) {
     append(out, bytes.get(start..).unwrap_or_default());
 }
 
-/// Up to this length, [`escape_from`] copies byte by byte.
+/// Up to this length, [`escape_from`] checks and copies the plain bytes a word at a time.
 const SHORT_ESCAPED: usize = 96;
 
 /// The letter of the two-character escape of a control character (`\n`, `\r`, `\t`,
