@@ -4,7 +4,6 @@
 //! every encoding, on generated `Events` batches (CDATA and escaped, UTF-16LE/BE and UTF-8, with
 //! and without BOM, several namespace layouts) and on their malformed mutations and tight limits.
 #![expect(
-    clippy::panic,
     clippy::string_slice,
     clippy::arithmetic_side_effects,
     reason = "tests: a failure must fail the test"
@@ -15,63 +14,12 @@ use testkit::shared::{read_shared, shared_path};
 use wsman_proto::charset::{self, Charset};
 use wsman_proto::message::PayloadForm;
 use wsman_proto::message::wire::{self, DecodePath, WireMessage};
-use wsman_proto::{Action, Envelope, Error, Limits, Message, ns};
+use wsman_proto::{Action, Error, Limits, ns};
 
-/// Decodes `bytes` on both paths and checks they agree. Returns the wire path taken, or the
-/// (common) error.
+/// Decodes `bytes` on both paths and checks they agree (the oracle of the
+/// `wsman_events_fast` fuzz target). Returns the wire path taken, or the (common) error.
 fn equivalent(bytes: &[u8], ct: Option<&str>, limits: &Limits) -> Result<DecodePath, Error> {
-    let mut full = String::new();
-    let general = charset::decode(bytes, ct, limits, &mut full).and_then(|d| {
-        let env = Envelope::parse(d.text, limits)?;
-        let msg = Message::from_envelope(&env, limits)?;
-        Ok((d, env, msg))
-    });
-    let mut scratch = wire::Scratch::new();
-    let fast = wire::decode(bytes, ct, limits, &mut scratch);
-    match (general, fast) {
-        (Err(g), Err(f)) => {
-            assert_eq!(g, f, "both paths fail, with the same error");
-            Err(g)
-        }
-        (Ok((d, env, msg)), Ok(w)) => {
-            assert_eq!(w.envelope.headers, env.headers, "headers");
-            assert_eq!((w.charset, w.bom), (d.charset, d.bom));
-            if w.path == DecodePath::General {
-                assert_eq!(w.replaced, d.replaced);
-            } else {
-                assert!(w.replaced <= d.replaced);
-            }
-            match (msg, &w.message) {
-                (Message::Events(g), WireMessage::Events(f)) => {
-                    assert_eq!(g.items.len(), f.items.len(), "event count");
-                    let mut text = String::new();
-                    for (i, (g, f)) in g.items.iter().zip(&f.items).enumerate() {
-                        assert_eq!(g.action, f.action, "action of event {i}");
-                        assert_eq!(g.form, f.form, "form of event {i}");
-                        assert_eq!(f.to_utf8(&mut text), g.xml, "text of event {i}");
-                        if w.path == DecodePath::Fast {
-                            assert_eq!(f.encoding(), d.charset);
-                            // The payload is a slice of the input: no copy.
-                            let (base, p) = (bytes.as_ptr().addr(), f.raw().as_ptr().addr());
-                            assert!(p >= base && p + f.raw().len() <= base + bytes.len());
-                        }
-                    }
-                }
-                (m, WireMessage::Other(o)) => {
-                    assert_eq!(&m, o, "other messages are the general path's");
-                    assert!(!matches!(o, Message::Events(_)));
-                    assert_eq!(w.path, DecodePath::General);
-                }
-                (m, f) => panic!("paths disagree: {m:?} vs {f:?}"),
-            }
-            Ok(w.path)
-        }
-        (g, f) => panic!(
-            "paths disagree on success: general {:?}, wire {:?}",
-            g.map(|x| x.2),
-            f.map(|x| x.message)
-        ),
-    }
+    testkit::oracles::wsman::paths_agree(bytes, ct, limits)
 }
 
 const ENCODINGS: [(Charset, bool); 6] = [

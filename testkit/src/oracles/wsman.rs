@@ -200,9 +200,13 @@ pub fn fault_body(data: &[u8]) {
 
 /// Decodes `bytes` on the wire path ([`wire::decode`]) and on the general path (whole
 /// transcode, [`Envelope::parse`], [`Message::from_envelope`]) and checks that they agree: the
-/// same error, or the same headers and message with the same event actions, forms and texts.
-/// Returns the path the wire decoder took (`None` when both failed).
-pub fn assert_paths_agree(bytes: &[u8], ct: Option<&str>, limits: &Limits) -> Option<DecodePath> {
+/// same error, or the same headers, encoding and message, with the same event actions, forms
+/// and texts, and (on the fast path) payloads that are slices of the input. Returns the path
+/// the wire decoder took, or the error both paths gave.
+///
+/// # Panics
+/// When the paths disagree.
+pub fn paths_agree(bytes: &[u8], ct: Option<&str>, limits: &Limits) -> Result<DecodePath, Error> {
     let mut full = String::new();
     let general = charset::decode(bytes, ct, limits, &mut full).and_then(|d| {
         let env = Envelope::parse(d.text, limits)?;
@@ -215,23 +219,39 @@ pub fn assert_paths_agree(bytes: &[u8], ct: Option<&str>, limits: &Limits) -> Op
         (Err(g), Err(f)) => {
             assert_eq!(g, f, "both paths fail, with the same error");
             check_offset(&g, bytes.len());
-            None
+            Err(g)
         }
         (Ok((d, env, msg)), Ok(w)) => {
             assert_eq!(w.envelope.headers, env.headers, "headers differ");
             assert_eq!((w.charset, w.bom), (d.charset, d.bom), "encoding differs");
+            if w.path == DecodePath::General {
+                assert_eq!(w.replaced, d.replaced);
+            } else {
+                assert!(w.replaced <= d.replaced);
+            }
             match (msg, &w.message) {
                 (Message::Events(g), WireMessage::Events(f)) => {
                     assert_eq!(g.items.len(), f.items.len(), "event count differs");
                     let mut text = String::new();
-                    for (g, f) in g.items.iter().zip(&f.items) {
-                        assert_eq!(g.action, f.action, "event action differs");
-                        assert_eq!(g.form, f.form, "event form differs");
-                        assert_eq!(f.to_utf8(&mut text), g.xml, "event text differs");
+                    for (i, (g, f)) in g.items.iter().zip(&f.items).enumerate() {
+                        assert_eq!(g.action, f.action, "action of event {i} differs");
+                        assert_eq!(g.form, f.form, "form of event {i} differs");
+                        assert_eq!(f.to_utf8(&mut text), g.xml, "text of event {i} differs");
+                        if w.path == DecodePath::Fast {
+                            assert_eq!(f.encoding(), d.charset);
+                            // The payload is a slice of the input: no copy.
+                            let (base, p) = (bytes.as_ptr().addr(), f.raw().as_ptr().addr());
+                            assert!(
+                                p >= base
+                                    && p.saturating_add(f.raw().len())
+                                        <= base.saturating_add(bytes.len())
+                            );
+                        }
                     }
                 }
                 (m, WireMessage::Other(o)) => {
-                    assert_eq!(&m, o, "message differs");
+                    assert_eq!(&m, o, "other messages are the general path's");
+                    assert!(!matches!(o, Message::Events(_)));
                     assert_eq!(
                         w.path,
                         DecodePath::General,
@@ -240,7 +260,7 @@ pub fn assert_paths_agree(bytes: &[u8], ct: Option<&str>, limits: &Limits) -> Op
                 }
                 (m, f) => panic!("paths disagree: {m:?} vs {f:?}"),
             }
-            Some(w.path)
+            Ok(w.path)
         }
         (g, f) => panic!(
             "paths disagree on success: general {:?}, wire {:?}",
@@ -248,6 +268,12 @@ pub fn assert_paths_agree(bytes: &[u8], ct: Option<&str>, limits: &Limits) -> Op
             f.map(|x| x.message)
         ),
     }
+}
+
+/// [`paths_agree`] without the error: the path the wire decoder took, `None` when both
+/// paths failed.
+pub fn assert_paths_agree(bytes: &[u8], ct: Option<&str>, limits: &Limits) -> Option<DecodePath> {
+    paths_agree(bytes, ct, limits).ok()
 }
 
 /// `wsman_events_fast`: the wire decoder's fast path against the general path. The first byte
