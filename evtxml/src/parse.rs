@@ -1226,122 +1226,92 @@ impl<'a> Parser<'a, '_> {
             }
             use AttrKind::{Dec, GuidV, Str, TimeV};
             let done = match f {
-                SysField::Provider => {
-                    let p = sys.provider.insert(Provider::default());
-                    let end = self.fast_attrs(
-                        name,
-                        i,
-                        &[("Name", Str), ("Guid", GuidV), ("EventSourceName", Str)],
-                        |k, v| match (k, v) {
-                            (0, AttrVal::Str(v)) => p.name.replace(Cow::Borrowed(v)).is_none(),
-                            (1, AttrVal::Guid(g)) => p.guid.replace(g).is_none(),
-                            (2, AttrVal::Str(v)) => {
-                                p.event_source_name.replace(Cow::Borrowed(v)).is_none()
+                SysField::Provider => self.fast_attrs_into(
+                    &mut sys.provider,
+                    name,
+                    i,
+                    &[("Name", Str), ("Guid", GuidV), ("EventSourceName", Str)],
+                    |p, k, v| match (k, v) {
+                        (0, AttrVal::Str(v)) => p.name.replace(Cow::Borrowed(v)).is_none(),
+                        (1, AttrVal::Guid(g)) => p.guid.replace(g).is_none(),
+                        (2, AttrVal::Str(v)) => {
+                            p.event_source_name.replace(Cow::Borrowed(v)).is_none()
+                        }
+                        _ => false,
+                    },
+                ),
+                SysField::TimeCreated => self.fast_attrs_into(
+                    &mut sys.time_created,
+                    name,
+                    i,
+                    &[("SystemTime", TimeV), ("RawTime", Dec)],
+                    |t, k, v| match (k, v) {
+                        (0, AttrVal::Time(x)) => t.system_time.replace(x).is_none(),
+                        (1, AttrVal::Dec(raw, n)) => {
+                            t.raw_time.replace(Num::new(raw, Some(n))).is_none()
+                        }
+                        _ => false,
+                    },
+                ),
+                SysField::Correlation => self.fast_attrs_into(
+                    &mut sys.correlation,
+                    name,
+                    i,
+                    &[("ActivityID", GuidV), ("RelatedActivityID", GuidV)],
+                    |c, k, v| match (k, v) {
+                        (0, AttrVal::Guid(g)) => c.activity_id.replace(g).is_none(),
+                        (1, AttrVal::Guid(g)) => c.related_activity_id.replace(g).is_none(),
+                        _ => false,
+                    },
+                ),
+                SysField::Execution => self.fast_attrs_into(
+                    &mut sys.execution,
+                    name,
+                    i,
+                    &[
+                        ("ProcessID", Dec),
+                        ("ThreadID", Dec),
+                        ("ProcessorID", Dec),
+                        ("SessionID", Dec),
+                        ("KernelTime", Dec),
+                        ("UserTime", Dec),
+                        ("ProcessorTime", Dec),
+                    ],
+                    |x, k, v| {
+                        let AttrVal::Dec(raw, n) = v else {
+                            return false;
+                        };
+                        let slot32 = match k {
+                            0 => &mut x.process_id,
+                            1 => &mut x.thread_id,
+                            2 => &mut x.processor_id,
+                            3 => &mut x.session_id,
+                            _ => {
+                                let slot64 = match k {
+                                    4 => &mut x.kernel_time,
+                                    5 => &mut x.user_time,
+                                    6 => &mut x.processor_time,
+                                    _ => return false,
+                                };
+                                return slot64.replace(Num::new(raw, Some(n))).is_none();
                             }
-                            _ => false,
-                        },
-                    );
-                    if end.is_none() {
-                        // Left to the general path.
-                        sys.provider = None;
-                    }
-                    end
-                }
-                SysField::TimeCreated => {
-                    let t = sys.time_created.insert(TimeCreated::default());
-                    let end = self.fast_attrs(
-                        name,
-                        i,
-                        &[("SystemTime", TimeV), ("RawTime", Dec)],
-                        |k, v| match (k, v) {
-                            (0, AttrVal::Time(x)) => t.system_time.replace(x).is_none(),
-                            (1, AttrVal::Dec(raw, n)) => {
-                                t.raw_time.replace(Num::new(raw, Some(n))).is_none()
-                            }
-                            _ => false,
-                        },
-                    );
-                    if end.is_none() {
-                        // Left to the general path.
-                        sys.time_created = None;
-                    }
-                    end
-                }
-                SysField::Correlation => {
-                    let c = sys.correlation.insert(Correlation::default());
-                    let end = self.fast_attrs(
-                        name,
-                        i,
-                        &[("ActivityID", GuidV), ("RelatedActivityID", GuidV)],
-                        |k, v| match (k, v) {
-                            (0, AttrVal::Guid(g)) => c.activity_id.replace(g).is_none(),
-                            (1, AttrVal::Guid(g)) => c.related_activity_id.replace(g).is_none(),
-                            _ => false,
-                        },
-                    );
-                    if end.is_none() {
-                        // Left to the general path.
-                        sys.correlation = None;
-                    }
-                    end
-                }
-                SysField::Execution => {
-                    let x = sys.execution.insert(Execution::default());
-                    let end = self.fast_attrs(
-                        name,
-                        i,
-                        &[
-                            ("ProcessID", Dec),
-                            ("ThreadID", Dec),
-                            ("ProcessorID", Dec),
-                            ("SessionID", Dec),
-                            ("KernelTime", Dec),
-                            ("UserTime", Dec),
-                            ("ProcessorTime", Dec),
-                        ],
-                        |k, v| {
-                            let AttrVal::Dec(raw, n) = v else {
-                                return false;
-                            };
-                            let slot32 = match k {
-                                0 => &mut x.process_id,
-                                1 => &mut x.thread_id,
-                                2 => &mut x.processor_id,
-                                3 => &mut x.session_id,
-                                _ => {
-                                    let slot64 = match k {
-                                        4 => &mut x.kernel_time,
-                                        5 => &mut x.user_time,
-                                        6 => &mut x.processor_time,
-                                        _ => return false,
-                                    };
-                                    return slot64.replace(Num::new(raw, Some(n))).is_none();
-                                }
-                            };
-                            let Ok(n) = u32::try_from(n) else {
-                                return false;
-                            };
-                            slot32.replace(Num::new(raw, Some(n))).is_none()
-                        },
-                    );
-                    if end.is_none() {
-                        // Left to the general path.
-                        sys.execution = None;
-                    }
-                    end
-                }
-                SysField::Security => {
-                    let sec = sys.security.insert(Security::default());
-                    let end = self.fast_attrs(name, i, &[("UserID", Str)], |k, v| match (k, v) {
+                        };
+                        let Ok(n) = u32::try_from(n) else {
+                            return false;
+                        };
+                        slot32.replace(Num::new(raw, Some(n))).is_none()
+                    },
+                ),
+                SysField::Security => self.fast_attrs_into(
+                    &mut sys.security,
+                    name,
+                    i,
+                    &[("UserID", Str)],
+                    |sec, k, v| match (k, v) {
                         (0, AttrVal::Str(v)) => sec.user_id.replace(Cow::Borrowed(v)).is_none(),
                         _ => false,
-                    });
-                    if end.is_none() {
-                        // Left to the general path.
-                        sys.security = None;
-                    }
-                    end
-                }
+                    },
+                ),
                 _ => None,
             };
             return Ok(done.map(|end| {
@@ -1395,6 +1365,25 @@ impl<'a> Parser<'a, '_> {
             self.lx.commit_to(end);
         }
         stored.is_some()
+    }
+
+    /// [`fast_attrs`](Self::fast_attrs) into a fresh `T` in `slot`, which is left `None` for
+    /// the general path when the fast path does not apply.
+    #[inline]
+    fn fast_attrs_into<T: Default>(
+        &self,
+        slot: &mut Option<T>,
+        name: &str,
+        i: usize,
+        known: &[(&'static str, AttrKind)],
+        mut f: impl FnMut(&mut T, usize, AttrVal<'a>) -> bool,
+    ) -> Option<usize> {
+        let t = slot.insert(T::default());
+        let end = self.fast_attrs(name, i, known, |k, v| f(t, k, v));
+        if end.is_none() {
+            *slot = None;
+        }
+        end
     }
 
     /// Reads the attributes of an attribute-only element whose name ends at `i`, each one of
