@@ -389,35 +389,7 @@ pub(crate) fn seal(
     plain: &[u8],
     out: &mut Vec<u8>,
 ) -> [u8; 16] {
-    let seq = seq.to_le_bytes();
-    let start = out.len();
-    out.resize(start.saturating_add(plain.len()), 0);
-    let dst = out.get_mut(start..).unwrap_or_default();
-    let mut mac = HmacSeq::new(key);
-    let chunks = plain.len() / BLOCK;
-    let blocks = plain.len().saturating_add(4) / BLOCK;
-    // Chunk k of the ciphertext and block k of the hashed stream are independent: fuse them.
-    for k in 0..chunks {
-        if let (Some(block), Some(src), Some(d)) = (
-            stream_block(&seq, plain, k),
-            chunk(plain, k),
-            chunk_mut(dst, k),
-        ) {
-            mac.inner.compress_rc4(&block, rc4, src, d);
-        }
-    }
-    let done = chunks.saturating_mul(BLOCK);
-    rc4.apply_to(
-        plain.get(done..).unwrap_or_default(),
-        dst.get_mut(done..).unwrap_or_default(),
-    );
-    for k in chunks..blocks {
-        if let Some(block) = stream_block(&seq, plain, k) {
-            mac.inner.compress(&block);
-        }
-    }
-    let mut tail = [0u8; BLOCK];
-    mac.finish(stream_tail(&seq, plain, &mut tail))
+    one_pass(rc4, key, seq, plain, out, false)
 }
 
 /// Unsealing (unwrap): appends `RC4(cipher)` to `out` and returns
@@ -429,36 +401,54 @@ pub(crate) fn unseal(
     cipher: &[u8],
     out: &mut Vec<u8>,
 ) -> [u8; 16] {
+    one_pass(rc4, key, seq, cipher, out, true)
+}
+
+/// Appends `RC4(input)` to `out` and returns the HMAC of `seq ‖ input` (sealing) or of
+/// `seq ‖ output` (unsealing, `hash_output`). Chunk k of the RC4 pass and block k of the
+/// hashed stream run fused; when the hash needs the output, it runs one chunk behind (block
+/// k - 1 of the stream ends at byte 64k - 4, inside the chunks already written).
+fn one_pass(
+    rc4: &mut Rc4,
+    key: &[u8; 16],
+    seq: u32,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    hash_output: bool,
+) -> [u8; 16] {
     let seq = seq.to_le_bytes();
     let start = out.len();
-    out.resize(start.saturating_add(cipher.len()), 0);
+    out.resize(start.saturating_add(input.len()), 0);
     let dst = out.get_mut(start..).unwrap_or_default();
     let mut mac = HmacSeq::new(key);
-    let chunks = cipher.len() / BLOCK;
-    let blocks = cipher.len().saturating_add(4) / BLOCK;
-    // The hash needs plaintext, so it runs one chunk behind the decryption: block k - 1 of
-    // the stream ends at plaintext byte 64k - 4, inside the chunks already decrypted.
-    if let (Some(src), Some(d)) = (chunk(cipher, 0), chunk_mut(dst, 0)) {
-        rc4.apply_to(src, d);
+    let chunks = input.len() / BLOCK;
+    let blocks = input.len().saturating_add(4) / BLOCK;
+    let lag = usize::from(hash_output);
+    for k in 0..lag.min(chunks) {
+        if let (Some(src), Some(d)) = (chunk(input, k), chunk_mut(dst, k)) {
+            rc4.apply_to(src, d);
+        }
     }
-    for k in 1..chunks {
-        let block = stream_block(&seq, dst, k.saturating_sub(1));
-        if let (Some(block), Some(src), Some(d)) = (block, chunk(cipher, k), chunk_mut(dst, k)) {
+    for k in lag..chunks {
+        let hashed: &[u8] = if hash_output { dst } else { input };
+        let block = stream_block(&seq, hashed, k.saturating_sub(lag));
+        if let (Some(block), Some(src), Some(d)) = (block, chunk(input, k), chunk_mut(dst, k)) {
             mac.inner.compress_rc4(&block, rc4, src, d);
         }
     }
     let done = chunks.saturating_mul(BLOCK);
     rc4.apply_to(
-        cipher.get(done..).unwrap_or_default(),
+        input.get(done..).unwrap_or_default(),
         dst.get_mut(done..).unwrap_or_default(),
     );
-    for k in chunks.saturating_sub(1)..blocks {
-        if let Some(block) = stream_block(&seq, dst, k) {
+    let hashed: &[u8] = if hash_output { dst } else { input };
+    for k in chunks.saturating_sub(lag)..blocks {
+        if let Some(block) = stream_block(&seq, hashed, k) {
             mac.inner.compress(&block);
         }
     }
     let mut tail = [0u8; BLOCK];
-    mac.finish(stream_tail(&seq, dst, &mut tail))
+    mac.finish(stream_tail(&seq, hashed, &mut tail))
 }
 
 #[cfg(test)]
